@@ -1,0 +1,1 @@
+"""Staff accounts, roles scoped to places, sessions, and households' personal links."""

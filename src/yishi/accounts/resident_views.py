@@ -1,0 +1,65 @@
+"""Residents' way in: the personal link, or unit + phone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from yishi.accounts import residents
+from yishi.accounts.residents import HouseholdIdentity
+from yishi.accounts.service import TooManyAttempts, check_attempts, record_failed_attempt
+from yishi.errors import FormErrors
+from yishi.roster import service as roster
+from yishi.web.pages import safe_next
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class ResidentController(Controller):
+    @get("/h/{token:str}", name="household.link")
+    async def open_link(self, request: Request[Any, Any, Any], token: str, next: str = "") -> Redirect:
+        identity = await residents.identify_by_link(token)
+        residents.remember(request, identity.household_id)
+        return Redirect(path=safe_next(next, f"/c/{identity.compound_code}"))
+
+    @get("/c/{code:str}/me", name="household.identify")
+    async def identify_form(self, code: str, household: HouseholdIdentity | None, next: str = "") -> Template:
+        compound = await roster.compound_by_code(code)
+        return Template(
+            template_name="accounts/identify.html",
+            context={"compound": compound, "values": {"next": safe_next(next, f"/c/{code}")},
+                     "errors": {}, "household": household},
+        )
+
+    @post("/c/{code:str}/me", name="household.identify.submit")
+    async def identify(self, request: Request[Any, Any, Any], code: str, data: Form) -> Template | Redirect:
+        compound = await roster.compound_by_code(code)
+        values = {k: data.get(k, "") for k in ("building", "unit", "phone")}
+        values["next"] = safe_next(data.get("next"), f"/c/{code}")
+        key = f"household:{code}:{values['building'].strip()}-{values['unit'].strip()}"
+        address = request.client.host if request.client else "unknown"
+        try:
+            await check_attempts(key, address)
+            identity = await residents.identify_by_phone(code, values["building"], values["unit"], values["phone"])
+        except FormErrors as error:
+            await record_failed_attempt(key, address)
+            return Template(template_name="accounts/identify.html", status_code=400,
+                            context={"compound": compound, "values": values, "errors": error.errors,
+                                     "household": None})
+        except TooManyAttempts as error:
+            return Template(template_name="accounts/identify.html", status_code=429,
+                            context={"compound": compound, "values": values,
+                                     "errors": {"phone": error.message}, "household": None})
+        residents.remember(request, identity.household_id)
+        return Redirect(path=values["next"])
+
+    @post("/c/{code:str}/me/leave", name="household.leave")
+    async def leave(self, request: Request[Any, Any, Any], code: str) -> Redirect:
+        residents.forget(request)
+        return Redirect(path=f"/c/{code}")
+
+

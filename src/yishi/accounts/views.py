@@ -1,0 +1,83 @@
+"""Login, logout, change password."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from yishi.accounts import service
+from yishi.accounts.permissions import Principal
+from yishi.errors import DomainError, FormErrors
+from yishi.i18n import gettext as _
+from yishi.web.language import COOKIE
+from yishi.web.pages import safe_next
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class AccountController(Controller):
+    @get("/login", name="login")
+    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+        return Template(
+            template_name="accounts/login.html",
+            context={"values": {"next": safe_next(next)}, "errors": {}},
+        )
+
+    @post("/login", name="login.submit")
+    async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+        values = {"username": data.get("username", ""), "next": safe_next(data.get("next"))}
+        try:
+            user_id = await service.authenticate(
+                values["username"], data.get("password", ""), client_address(request)
+            )
+        except DomainError as error:
+            return Template(
+                template_name="accounts/login.html",
+                context={"values": values, "errors": {"password": error.message}},
+                status_code=error.status_code,
+            )
+        request.clear_session()
+        request.set_session({"user_id": user_id})
+        principal = await service.load_principal(user_id)
+        response = Redirect(path=values["next"])
+        if principal is not None:
+            response.set_cookie(COOKIE, principal.language, max_age=3600 * 24 * 365, samesite="lax", httponly=True)
+        return response
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return Redirect(path="/login")
+
+    @get("/account/password", name="password")
+    async def password_form(self, principal: Principal) -> Template:
+        return Template(
+            template_name="accounts/password.html",
+            context={"principal": principal, "errors": {}, "done": False},
+        )
+
+    @post("/account/password", name="password.submit")
+    async def change_password(self, principal: Principal, data: Form) -> Template:
+        try:
+            await service.change_password(
+                principal.user_id, data.get("current", ""), data.get("new", ""), data.get("repeat", "")
+            )
+        except FormErrors as error:
+            return Template(
+                template_name="accounts/password.html",
+                context={"principal": principal, "errors": error.errors, "done": False},
+                status_code=400,
+            )
+        return Template(
+            template_name="accounts/password.html",
+            context={"principal": principal, "errors": {}, "done": True,
+                     "message": _("Your password has been changed.")},
+        )

@@ -1,0 +1,86 @@
+"""``create_app(settings)``: the one place the Litestar application is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.registry import StoreRegistry
+
+from yishi import db
+from yishi.accounts.dependencies import provide_principal
+from yishi.accounts.resident_views import ResidentController
+from yishi.accounts.residents import provide_household
+from yishi.accounts.session_store import DatabaseStore
+from yishi.accounts.views import AccountController
+from yishi.roster.views import RosterController
+from yishi.settings import PROJECT_ROOT, Settings
+from yishi.web.errors import EXCEPTION_HANDLERS
+from yishi.web.language import language_middleware_factory
+from yishi.web.pages import PagesController
+from yishi.web.public import CompoundPublicController
+from yishi.web.templating import template_config
+
+SESSION_MAX_AGE = 7 * 24 * 3600
+
+CONTROLLERS = [
+    PagesController,
+    AccountController,
+    ResidentController,
+    CompoundPublicController,
+    RosterController,
+]
+
+
+def create_app(settings: Settings) -> Litestar:
+    settings = settings.ensure_secret_key()
+    db.configure(settings)
+
+    @asynccontextmanager
+    async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
+        async with db.lifespan_database(settings):
+            yield
+
+    templates = template_config(settings)
+    app = Litestar(
+        route_handlers=[
+            *CONTROLLERS,
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
+        ],
+        lifespan=[database_lifespan],
+        dependencies={
+            "principal": Provide(provide_principal),
+            "household": Provide(provide_household),
+        },
+        template_config=templates,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))],
+        middleware=[
+            DefineMiddleware(language_middleware_factory(settings.language)),
+            ServerSideSessionConfig(
+                key="yishi_session",
+                max_age=SESSION_MAX_AGE,
+                samesite="lax",
+                secure=settings.base_url.startswith("https://"),
+            ).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="yishi_csrf",
+            header_name="x-csrftoken",
+            cookie_samesite="lax",
+            exclude=["/healthz"],
+        ),
+        stores=StoreRegistry(stores={"sessions": DatabaseStore()}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        debug=False,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,1 @@
+"""The audit history: who changed what, when. Kept with ballots and minutes."""

@@ -1,0 +1,41 @@
+"""Domain errors: each carries a message a person can read."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Something a person asked for cannot be done; ``message`` says why.
+
+    ``field`` names the form field the message belongs next to, when there is one.
+    """
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """Missing, or outside the person's places (which must look the same)."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    """Inside the person's places, but not something their role may do."""
+
+    status_code = 403
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class FormErrors(DomainError):
+    """Several fields are wrong at once: ``errors`` maps field → message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors

@@ -1,0 +1,172 @@
+"""Translations: English message ids, Chinese (zh_CN) first.
+
+Each package keeps its own catalog (``locale/<lang>/LC_MESSAGES/<package>.po``)
+so packages can grow their strings independently; at start-up every catalog of
+a language is merged into one. ``python -m yishi.i18n`` compiles the ``.po``
+files to ``.mo`` (the set-up does it); a missing or stale ``.mo`` is compiled
+in memory so a fresh checkout still speaks Chinese.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from yishi.settings import LANGUAGES
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANGUAGE = "zh_CN"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "yishi_language", default=DEFAULT_LANGUAGE
+)
+
+
+def _compiled(po_path: Path) -> bytes:
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=po_path.parts[-3])
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    merged: NullTranslations = NullTranslations()
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    for po_path in sorted(folder.glob("*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            data = mo_path.read_bytes()
+        else:
+            data = _compiled(po_path)
+        catalog = Translations(io.BytesIO(data), domain=po_path.stem)
+        if isinstance(merged, Translations):
+            merged.merge(catalog)
+        else:
+            merged = catalog
+    return merged
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+def set_language(language: str) -> None:
+    _current.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    token = _current.set(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(_current.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(_current.get()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+def compile_catalogs() -> list[Path]:
+    written = []
+    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        mo_path.write_bytes(_compiled(po_path))
+        written.append(mo_path)
+    return written
+
+
+def _domain_for(path: str) -> str:
+    """The catalog a message belongs to: the package (or template folder) it is in."""
+    parts = Path(path).parts
+    if parts[:2] == ("src", "yishi") and len(parts) > 3:
+        return parts[2]
+    if parts[:1] == ("templates",) and len(parts) > 2 and parts[1] not in {"components", "errors"}:
+        return parts[1]
+    return "core"
+
+
+def extract_messages(root: Path) -> dict[str, dict[str, list[str]]]:
+    """Every message id used in src/ and templates/, by catalog, with its places."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("src/**.py", "python"), ("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    found: dict[str, dict[str, list[str]]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(root), method_map=method_map, options_map=options,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+    ):
+        ids = message if isinstance(message, tuple) else (message,)
+        domain = _domain_for(filename)
+        for msgid in ids[:1]:
+            if msgid:
+                found.setdefault(domain, {}).setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def update_catalogs(root: Path) -> dict[str, int]:
+    """Add new message ids to each language's catalogs, keeping translations.
+
+    English catalogs translate each id to itself; Chinese ones start empty and
+    a test fails until every message has its Chinese text.
+    """
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    found = extract_messages(root)
+    added: dict[str, int] = {}
+    for language in LANGUAGES:
+        folder = LOCALE_DIR / language / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        for domain, messages in found.items():
+            po_path = folder / f"{domain}.po"
+            old = Catalog(locale=language, domain=domain)
+            if po_path.exists():
+                with po_path.open("rb") as handle:
+                    old = read_po(handle, locale=language)
+            new = Catalog(locale=language, domain=domain, project="Yishi", fuzzy=False)
+            for msgid, places in sorted(messages.items()):
+                previous = old.get(msgid)
+                text = previous.string if previous is not None and previous.string else (
+                    msgid if language == "en" else "")
+                if previous is None or not previous.string:
+                    added[f"{language}/{domain}"] = added.get(f"{language}/{domain}", 0) + 1
+                new.add(msgid, text, locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places])
+            with po_path.open("wb") as handle:
+                write_po(handle, new, width=100, sort_output=True, include_lineno=False)
+    return added
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["update"]:
+        for name, count in sorted(update_catalogs(Path.cwd()).items()):
+            print(f"{name}: {count} messages need a translation", file=sys.stderr)
+    paths = compile_catalogs()
+    print(f"compiled {len(paths)} catalogs", file=sys.stderr)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Mark a string for translation without translating it yet."""
+    return message

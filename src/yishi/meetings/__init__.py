@@ -1,0 +1,1 @@
+"""Step 2, deliberate (民主议事): meetings, agenda, notice, sign-in, positions, options."""

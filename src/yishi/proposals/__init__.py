@@ -1,0 +1,1 @@
+"""Step 1, propose (民主提议): residents and staff raise topics, households second them."""

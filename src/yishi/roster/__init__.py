@@ -1,0 +1,1 @@
+"""Places and households: community ⊃ compound ⊃ building ⊃ household, CSV roster."""

@@ -1,0 +1,80 @@
+"""Typed settings, read from ``YISHI_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("zh_CN", "en")
+
+
+class SettingsError(ValueError):
+    """A setting has a value Yishi cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///var/yishi.sqlite3"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    language: str = "zh_CN"
+    redis_url: str = ""
+    var_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
+    debug: bool = False
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file; relative paths are taken from the project root."""
+        raw = self.database_url.removeprefix("sqlite:///")
+        path = Path(raw)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def with_values(self, **values: object) -> Settings:
+        return replace(self, **values)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("YISHI_VAR_DIR", str(PROJECT_ROOT / "var")))
+        settings = cls(
+            database_url=env.get("YISHI_DATABASE_URL", cls.database_url),
+            secret_key=env.get("YISHI_SECRET_KEY", ""),
+            base_url=env.get("YISHI_BASE_URL", cls.base_url).rstrip("/"),
+            language=env.get("YISHI_LANGUAGE", cls.language),
+            redis_url=env.get("YISHI_REDIS_URL", ""),
+            var_dir=var_dir,
+            debug=env.get("YISHI_DEBUG", "") in {"1", "true", "yes"},
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if not (self.is_postgres or self.database_url.startswith("sqlite:///")):
+            raise SettingsError(
+                "YISHI_DATABASE_URL must start with sqlite:/// or postgresql:// "
+                f"(got {self.database_url!r})"
+            )
+        if self.language not in LANGUAGES:
+            raise SettingsError(
+                f"YISHI_LANGUAGE must be one of {', '.join(LANGUAGES)} (got {self.language!r})"
+            )
+        if not self.base_url.startswith(("http://", "https://")):
+            raise SettingsError(f"YISHI_BASE_URL must be an http(s) URL (got {self.base_url!r})")
+
+    def ensure_secret_key(self) -> Settings:
+        """Return settings with a secret key, generating one into var/ on first run."""
+        if self.secret_key:
+            return self
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return replace(self, secret_key=key_file.read_text().strip())

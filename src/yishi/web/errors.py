@@ -1,0 +1,86 @@
+"""Every error a person can meet is a page in the same layout, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from yishi.errors import DomainError
+from yishi.i18n import gettext as _
+
+log = logging.getLogger("yishi")
+
+
+def error_page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Response[Any]:
+    context = {"status": status, "title": title, "message": message}
+    if request.headers.get("hx-request") == "true":
+        return Template(
+            template_name="errors/error_fragment.html", context=context, status_code=status,
+            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return Template(template_name="errors/error.html", context=context, status_code=status)
+
+
+def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    titles = {
+        403: _("Not allowed"),
+        404: _("Not found"),
+        409: _("Already done"),
+        429: _("Please wait"),
+    }
+    return error_page(
+        request, exc.status_code, titles.get(exc.status_code, _("Cannot do that")), exc.message
+    )
+
+
+def on_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if request.headers.get("hx-request") == "true":
+        return Response(content="", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(path=target)
+
+
+def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotFoundException):
+        return error_page(request, 404, _("Not found"), _("This page does not exist or is not in your places."))
+    if isinstance(exc, PermissionDeniedException):
+        return error_page(
+            request, 403, _("Not allowed"),
+            _("This form has expired. Go back, reload the page and try again."),
+        )
+    if isinstance(exc, ValidationException):
+        return error_page(request, 400, _("Cannot do that"), _("Some of what was sent is not valid. Go back and check the form."))
+    if exc.status_code >= 500:
+        log.exception("server error", exc_info=exc)
+        return error_page(request, exc.status_code, _("Something went wrong"), _("Please try again in a moment."))
+    return error_page(request, exc.status_code, _("Cannot do that"), str(exc.detail))
+
+
+def on_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return error_page(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        _("Something went wrong"),
+        _("Nothing was saved from this request. Please try again in a moment."),
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: on_domain_error,
+    NotAuthorizedException: on_not_authorized,
+    HTTPException: on_http_exception,
+    Exception: on_server_error,
+}

@@ -1,0 +1,63 @@
+"""Jinja2 set-up: gettext, number and time formats, the static asset URLs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine as Engine
+from litestar.template.config import TemplateConfig
+
+from yishi import i18n
+from yishi.accounts.permissions import ROLE_LABELS, Role
+from yishi.roster.tables import PARTY_LABELS
+from yishi.settings import PROJECT_ROOT, Settings
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def format_area(hundredths: int | None) -> str:
+    """12345 → "123.45" (exact; areas are integer hundredths of m²)."""
+    if hundredths is None:
+        return ""
+    sign = "-" if hundredths < 0 else ""
+    whole, cents = divmod(abs(hundredths), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def build_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined if settings.debug else Environment().undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.current_language()).gettext(message),
+        ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ngettext(s, p, n),
+        newstyle=True,
+    )
+    env.filters["area"] = format_area
+    env.filters["local_time"] = local_time
+    env.globals["current_language"] = i18n.current_language
+    env.globals["role_label"] = lambda role: i18n.gettext(ROLE_LABELS[Role(role)])
+    env.globals["party_label"] = lambda kind: i18n.gettext(PARTY_LABELS[kind])
+    env.globals["base_url"] = settings.base_url
+    return env
+
+
+def template_config(settings: Settings) -> TemplateConfig[Engine]:
+    environment = build_environment(settings)
+    return TemplateConfig(instance=Engine.from_environment(environment))

@@ -1,0 +1,124 @@
+"""Database tests run on SQLite always, and on PostgreSQL when
+``YISHI_TEST_POSTGRES_URL`` is set: the ``settings`` fixture is parametrized
+over the engines, so every test that touches the database runs once per engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from yishi import db
+from yishi.app import create_app
+from yishi.settings import Settings
+
+T = TypeVar("T")
+POSTGRES_URL = os.environ.get("YISHI_TEST_POSTGRES_URL", "")
+ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+BASE_URL = "http://testserver.local"
+
+
+def run_in_thread(awaitable: Awaitable[T]) -> T:
+    """Run a coroutine to completion on its own loop, from sync or async code."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(awaitable)  # type: ignore[arg-type]
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+async def _reset_postgres() -> None:
+    await db.engine().run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
+    await db.engine().run_ddl("CREATE SCHEMA public")
+    await db.migrate()
+
+
+async def _truncate_all() -> None:
+    names = ", ".join(f'"{t._meta.tablename}"' for t in db.all_tables())
+    await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "yishi.sqlite3"
+    db.configure(Settings(database_url=f"sqlite:///{path}"))
+    run_in_thread(db.migrate())
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    db.configure(Settings(database_url=POSTGRES_URL))
+    run_in_thread(_reset_postgres())
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=ENGINES)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    common = {"secret_key": "test-secret-key", "base_url": BASE_URL, "var_dir": tmp_path}
+    if request.param == "sqlite":
+        path = tmp_path / "yishi.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        settings = Settings(database_url=f"sqlite:///{path}", **common)
+        db.configure(settings)
+    else:
+        settings = Settings(database_url=request.getfixturevalue("postgres_schema"), **common)
+        db.configure(settings)
+        run_in_thread(_truncate_all())
+    return settings
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the test's own event loop.
+
+    Litestar's AsyncTestClient runs the app on a loop in another thread, which
+    would share the PostgreSQL pool across loops; here app, pool and test
+    share one loop.
+    """
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        # The lifespan is entered and left in this one task, as anyio requires.
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    lifespan = asyncio.create_task(run_lifespan())
+    await started.wait()
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, follow_redirects=True) as client:
+            yield client
+    finally:
+        stopping.set()
+        await lifespan
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in
+    the main thread while its browser is open, which async tests cannot share."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))

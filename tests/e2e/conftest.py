@@ -1,0 +1,95 @@
+"""End-to-end tests: a real server process with the demo data, driven by Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`yishi migrate`, `yishi demo` and `yishi serve` on a fresh SQLite database."""
+    var = tmp_path_factory.mktemp("e2e-var")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "YISHI_DATABASE_URL": f"sqlite:///{var / 'yishi.sqlite3'}",
+        "YISHI_VAR_DIR": str(var),
+        "YISHI_BASE_URL": base_url,
+    }
+    cli = [sys.executable, "-m", "yishi.cli"]
+    subprocess.run([*cli, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
+    log = (var / "server.log").open("w")
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        raise RuntimeError("the server did not start: " + (var / "server.log").read_text())
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE,
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page: Page, username: str, password: str = "yishi-demo-2026") -> None:
+    page.goto("/login")
+    page.fill("#f-username", username)
+    page.fill("#f-password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/login" not in url)
