@@ -1,6 +1,7 @@
 """Places (community, compound, building), households and the three parties."""
 
 from piccolo.columns import (
+    JSONB,
     Boolean,
     ForeignKey,
     Integer,
@@ -29,7 +30,16 @@ class PropertyCompany(Table, tablename="property_company"):
 
 
 class Compound(Table, tablename="compound"):
-    """小区."""
+    """小区, with the rules its residents agreed on.
+
+    ``seconds_threshold``: seconds that put a proposal before the secretary.
+    ``notice_days``: minimum notice per meeting kind. ``link_votes_binding``:
+    whether link votes bind owners' decisions (else they are consultation and
+    paper + city-system results bind). ``proxy_cap``: owners one proxy holder
+    may represent (0: no cap). ``deemed_votes_clause``: the rules-of-procedure
+    clause that counts served non-voters with the majority (empty: off).
+    ``reopen_*``: the unsatisfied share of ratings that reopens an action.
+    """
 
     community = ForeignKey(Community, on_delete=OnDelete.restrict, null=False)
     code = Varchar(length=32, unique=True)
@@ -39,6 +49,18 @@ class Compound(Table, tablename="compound"):
     property_company = ForeignKey(
         PropertyCompany, on_delete=OnDelete.set_null, null=True, default=None
     )
+    # The compound's own rules (set by its secretary or the community admin).
+    seconds_threshold = Integer(default=5)
+    notice_days = JSONB(
+        default={"bench_meeting": 1, "tripartite": 3, "council": 3, "owners_decision": 15}
+    )
+    link_votes_binding = Boolean(default=True)
+    proxy_cap = Integer(default=0)
+    deemed_votes_clause = Text(default="")
+    reopen_unsatisfied_numerator = Integer(default=1)
+    reopen_unsatisfied_denominator = Integer(default=3)
+    reopen_min_ratings = Integer(default=3)
+    escalate_to_street_after_days = Integer(default=7)
 
 
 class Building(Table, tablename="building"):

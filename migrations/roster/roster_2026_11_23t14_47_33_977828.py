@@ -4,6 +4,7 @@ from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
+from piccolo.columns.column_types import JSONB
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
@@ -65,7 +66,7 @@ class PropertyCompany(Table, tablename="property_company", schema=None):
     )
 
 
-ID = "2026-11-23T14:24:46:296874"
+ID = "2026-11-23T14:47:33:977828"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -76,7 +77,11 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Building", tablename="building", schema=None, columns=None
+        class_name="Community", tablename="community", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Household", tablename="household", schema=None, columns=None
     )
 
     manager.add_table(
@@ -87,58 +92,30 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Household", tablename="household", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Community", tablename="community", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Compound", tablename="compound", schema=None, columns=None
+        class_name="Building", tablename="building", schema=None, columns=None
     )
 
     manager.add_table(
         class_name="Party", tablename="party", schema=None, columns=None
     )
 
-    manager.add_column(
-        table_class_name="Building",
-        tablename="building",
-        column_name="compound",
-        db_column_name="compound",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Compound,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
+    manager.add_table(
+        class_name="Compound", tablename="compound", schema=None, columns=None
     )
 
     manager.add_column(
-        table_class_name="Building",
-        tablename="building",
+        table_class_name="Community",
+        tablename="community",
         column_name="code",
         db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -149,30 +126,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Building",
-        tablename="building",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 50,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="PropertyCompany",
-        tablename="property_company",
+        table_class_name="Community",
+        tablename="community",
         column_name="name",
         db_column_name="name",
         column_class_name="Varchar",
@@ -182,7 +137,29 @@ async def forwards():
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Community",
+        tablename="community",
+        column_name="street",
+        db_column_name="street",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -368,14 +345,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Community",
-        tablename="community",
-        column_name="code",
-        db_column_name="code",
+        table_class_name="PropertyCompany",
+        tablename="property_company",
+        column_name="name",
+        db_column_name="name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 32,
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -390,8 +367,122 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Community",
-        tablename="community",
+        table_class_name="Building",
+        tablename="building",
+        column_name="compound",
+        db_column_name="compound",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Compound,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Building",
+        tablename="building",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Building",
+        tablename="building",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 50,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Party",
+        tablename="party",
+        column_name="compound",
+        db_column_name="compound",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Compound,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Party",
+        tablename="party",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Party",
+        tablename="party",
         column_name="name",
         db_column_name="name",
         column_class_name="Varchar",
@@ -412,14 +503,34 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Community",
-        tablename="community",
-        column_name="street",
-        db_column_name="street",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Party",
+        tablename="party",
+        column_name="active",
+        db_column_name="active",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "length": 100,
+            "default": True,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Party",
+        tablename="party",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
             "default": "",
             "null": False,
             "primary_key": False,
@@ -569,17 +680,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Party",
-        tablename="party",
-        column_name="compound",
-        db_column_name="compound",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="seconds_threshold",
+        db_column_name="seconds_threshold",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": Compound,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
+            "default": 5,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -593,15 +701,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Party",
-        tablename="party",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="notice_days",
+        db_column_name="notice_days",
+        column_class_name="JSONB",
+        column_class=JSONB,
         params={
-            "length": 16,
-            "default": "",
+            "default": '{"bench_meeting": 1, "tripartite": 3, "council": 3, "owners_decision": 15}',
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -615,32 +722,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Party",
-        tablename="party",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Party",
-        tablename="party",
-        column_name="active",
-        db_column_name="active",
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="link_votes_binding",
+        db_column_name="link_votes_binding",
         column_class_name="Boolean",
         column_class=Boolean,
         params={
@@ -658,10 +743,31 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Party",
-        tablename="party",
-        column_name="note",
-        db_column_name="note",
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="proxy_cap",
+        db_column_name="proxy_cap",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="deemed_votes_clause",
+        db_column_name="deemed_votes_clause",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -678,5 +784,88 @@ async def forwards():
         schema=None,
     )
 
+    manager.add_column(
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="reopen_unsatisfied_numerator",
+        db_column_name="reopen_unsatisfied_numerator",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="reopen_unsatisfied_denominator",
+        db_column_name="reopen_unsatisfied_denominator",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 3,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="reopen_min_ratings",
+        db_column_name="reopen_min_ratings",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 3,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Compound",
+        tablename="compound",
+        column_name="escalate_to_street_after_days",
+        db_column_name="escalate_to_street_after_days",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 7,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
 
     return manager

@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from yishi.db import unique_index
 
-ID = "2026-11-23T14:24:46:296875"
+ID = "2026-11-23T14:47:33:977829"
 VERSION = "1.38.0"
 DESCRIPTION = "unique keys"
 
