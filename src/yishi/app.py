@@ -21,6 +21,7 @@ from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
 from yishi.accounts.session_store import DatabaseStore
 from yishi.accounts.views import AccountController
+from yishi.live.channels import create_plugin as create_live_channel
 from yishi.roster.views import RosterController
 from yishi.settings import PROJECT_ROOT, Settings
 from yishi.web.errors import EXCEPTION_HANDLERS
@@ -61,7 +62,11 @@ def create_app(settings: Settings) -> Litestar:
             "household": Provide(provide_household),
         },
         template_config=templates,
-        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))],
+        plugins=[
+            HTMXPlugin(),
+            FlashPlugin(config=FlashConfig(template_config=templates)),
+            create_live_channel(settings),
+        ],
         middleware=[
             DefineMiddleware(language_middleware_factory(settings.language)),
             ServerSideSessionConfig(

@@ -1,0 +1,39 @@
+import asyncio
+
+from yishi.live import channels
+from yishi.live.stream import _events
+
+
+async def test_a_screen_gets_the_current_state_at_once_and_again_after_a_change(client):
+    state = {"votes": 3}
+
+    async def render() -> str:
+        return f"<p>{state['votes']} votes</p>"
+
+    topic = channels.topic_name("ballot", 1)
+    events = _events(topic, render, "update")
+    first = await anext(events)
+    assert first.data == "<p>3 votes</p>"
+    state["votes"] = 4
+    channels.notify(topic)
+    second = await asyncio.wait_for(anext(events), 2)
+    assert second.data == "<p>4 votes</p>"
+    await events.aclose()
+
+
+async def test_a_burst_of_changes_becomes_one_refresh(client):
+    renders = []
+
+    async def render() -> str:
+        renders.append(1)
+        return f"<p>{len(renders)}</p>"
+
+    topic = channels.topic_name("ballot", 2)
+    events = _events(topic, render, "update")
+    await anext(events)
+    for _ in range(100):
+        channels.notify(topic)
+    await asyncio.wait_for(anext(events), 2)
+    await asyncio.sleep(channels.COALESCE_SECONDS * 2)
+    assert len(renders) == 2
+    await events.aclose()
