@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(language_middleware_factory(settings.language)),
             ServerSideSessionConfig(
                 key="yishi_session",
+                exclude=["/healthz", "/static"],
                 max_age=SESSION_MAX_AGE,
                 samesite="lax",
                 secure=settings.base_url.startswith("https://"),

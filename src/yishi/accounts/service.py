@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from yishi.accounts import passwords
 from yishi.accounts.permissions import Principal, Role
 from yishi.accounts.tables import HouseholdLink, LoginAttempt, RoleGrant, StaffUser
+from yishi import db
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
@@ -227,7 +228,12 @@ async def issue_household_link(household_id: int, issued_by: int | None) -> str:
     token = secrets.token_urlsafe(16)  # 128 random bits
     now = datetime.now(UTC)
     async with write_transaction():
-        if not await Household.exists().where(Household.id == household_id):
+        # Lock the household's row (PostgreSQL; SQLite's IMMEDIATE transaction
+        # already serializes writers) so two re-issues cannot both stay valid.
+        locked = Household.select(Household.id).where(Household.id == household_id)
+        if not db.is_sqlite():
+            locked = locked.lock_rows("UPDATE")
+        if not await locked.first():
             raise NotFound(_("No such household."))
         await HouseholdLink.update({HouseholdLink.revoked_at: now}).where(
             (HouseholdLink.household == household_id) & HouseholdLink.revoked_at.is_null()
