@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from yishi.areas import format_area, parse_area
 from yishi.i18n import gettext as _
 
 # key: (Chinese header, English header), in the order the export writes them.
@@ -40,7 +41,6 @@ COLUMNS = {
 REQUIRED = ("building", "unit", "area_m2")
 HEADER_NAMES = {name.casefold(): key for key, names in COLUMNS.items() for name in names}
 ENCODINGS = ("utf-8-sig", "gb18030")
-AREA = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -83,24 +83,6 @@ class RosterLike(Protocol):
     phone: str
     residents: int
     owner_key: str | None
-
-
-def parse_area(text: str) -> int | None:
-    """ "89.5" → 8950, "0.01" → 1; None unless a positive number with at most two decimals.
-
-    Only ASCII digits and one dot, read as text: no float ever rounds an area.
-    """
-    match = AREA.fullmatch(text.strip())
-    if not match:
-        return None
-    whole, fraction = match.group(1), (match.group(2) or "").ljust(2, "0")
-    value = int(whole) * 100 + int(fraction)
-    return value if value > 0 else None
-
-
-def format_area(hundredths: int) -> str:
-    """8950 → "89.50": always two decimals."""
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
 def decode(data: bytes) -> str | None:

@@ -210,23 +210,13 @@ async def apply_import(compound_id: int, data: bytes) -> ImportResult | ImportPr
     )
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    building: str
-    unit: str
-    area: int
-    owner: str
-    phone: str
-    residents: int
-    owner_key: str | None
-
-
 async def export_roster(compound_id: int, header_language: str = "zh_CN") -> bytes:
     rows = []
     for building in await roster(compound_id):
         for h in building.households:
             rows.append(
-                ExportRow(
+                csvio.RosterRow(
+                    line=0,
                     building=building.code,
                     unit=h["unit"],
                     area=h["exclusive_area"],

@@ -51,12 +51,13 @@ Multi-option items (several 方案)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from yishi import areas
+from yishi.areas import format_area
 from yishi.errors import DomainError
 
 YES = "yes"
@@ -210,7 +211,6 @@ class TallyResult:
         }
 
 
-_AREA = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 
 
 def parse_area(text: str) -> int:
@@ -222,20 +222,12 @@ def parse_area(text: str) -> int:
     text = text.strip()
     if not text:
         raise ValueError("the area is empty")
-    if not _AREA.fullmatch(text):
+    hundredths = areas.parse_area(text)
+    if hundredths is None:
+        if areas.AREA_TEXT.fullmatch(text):
+            raise ValueError(f"area {text!r} must be more than zero")
         raise ValueError(f"area {text!r} is not a number of m² with at most two decimals")
-    whole, _, fraction = text.partition(".")
-    hundredths = int(whole) * 100 + int(fraction.ljust(2, "0"))
-    if hundredths == 0:
-        raise ValueError(f"area {text!r} must be more than zero")
     return hundredths
-
-
-def format_area(hundredths: int) -> str:
-    """8850 → ``"88.50"``: always two decimals, never through a float."""
-    sign = "-" if hundredths < 0 else ""
-    whole, fraction = divmod(abs(hundredths), 100)
-    return f"{sign}{whole}.{fraction:02d}"
 
 
 def validate_options(options: Iterable[str] | None) -> tuple[str, ...] | None:

@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
 from yishi import i18n
+from yishi.areas import format_area
 from yishi.accounts.permissions import ROLE_LABELS, Role
 from yishi.roster.tables import PARTY_LABELS
 from yishi.settings import PROJECT_ROOT, Settings
@@ -18,13 +19,8 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
-def format_area(hundredths: int | None) -> str:
-    """12345 → "123.45" (exact; areas are integer hundredths of m²)."""
-    if hundredths is None:
-        return ""
-    sign = "-" if hundredths < 0 else ""
-    whole, cents = divmod(abs(hundredths), 100)
-    return f"{sign}{whole}.{cents:02d}"
+def area_filter(hundredths: int | None) -> str:
+    return "" if hundredths is None else format_area(hundredths)
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -49,7 +45,7 @@ def build_environment(settings: Settings) -> Environment:
         ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ngettext(s, p, n),
         newstyle=True,
     )
-    env.filters["area"] = format_area
+    env.filters["area"] = area_filter
     env.filters["local_time"] = local_time
     env.globals["current_language"] = i18n.current_language
     env.globals["role_label"] = lambda role: i18n.gettext(ROLE_LABELS[Role(role)])
