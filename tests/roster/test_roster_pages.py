@@ -96,3 +96,17 @@ async def test_export_then_import_gives_the_same_roster(client):
     assert preview.status_code == 200
     page = text_of(preview.text)
     assert "6 未变" in page
+
+
+async def test_roster_page_shows_the_three_parties_with_their_members(client):
+    from yishi.accounts.tables import PartyMember
+    from yishi.roster.tables import Party
+
+    world = await build_world()
+    branch = await Party.select(Party.id).where(
+        (Party.compound == world.compounds["alpha"]) & (Party.kind == "branch")).first()
+    await PartyMember.insert(PartyMember(party=branch["id"], user=world.users["sec_alpha"], title="党支部书记"))
+    await login(client, "pm_alpha")
+    page = text_of((await client.get("/compounds/alpha/roster")).text)
+    assert "党支部" in page and "Sec_Alpha（党支部书记）" in page
+    assert "物业服务企业" in page and "业主委员会" in page

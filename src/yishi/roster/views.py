@@ -36,6 +36,7 @@ class RosterController(Controller):
                 "principal": principal,
                 "compound": compound,
                 "buildings": buildings,
+                "parties": await service.parties_with_members(compound["id"]),
                 "limited": limit is not None,
                 "can_edit": principal.can(Capability.ROSTER_EDIT, compound["id"]),
                 "household_count": sum(len(b.households) for b in buildings),
