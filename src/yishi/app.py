@@ -21,9 +21,17 @@ from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
 from yishi.accounts.session_store import DatabaseStore
 from yishi.accounts.views import AccountController
+from yishi.actions import ui as actions_ui
+from yishi.actions.views import ActionController, MyActionsController
+from yishi.documents.views import DocumentsController, VerifyController
 from yishi.live.channels import create_plugin as create_live_channel
+from yishi.meetings.views import MeetingController, MeetingPublicController
+from yishi.proposals.views import ProposalPublicController, ProposalStaffController
 from yishi.roster.views import RosterController
 from yishi.settings import PROJECT_ROOT, Settings
+from yishi.supervision import ui as supervision_ui
+from yishi.supervision.views import BoardController, EscalationController, FiguresController
+from yishi.voting.views import PublicBallotController, StaffBallotController
 from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
 from yishi.web.pages import PagesController
@@ -38,6 +46,19 @@ CONTROLLERS = [
     ResidentController,
     CompoundPublicController,
     RosterController,
+    StaffBallotController,
+    PublicBallotController,
+    MeetingController,
+    MeetingPublicController,
+    ProposalPublicController,
+    ProposalStaffController,
+    DocumentsController,
+    VerifyController,
+    ActionController,
+    MyActionsController,
+    BoardController,
+    FiguresController,
+    EscalationController,
 ]
 
 
@@ -51,6 +72,8 @@ def create_app(settings: Settings) -> Litestar:
             yield
 
     templates = template_config(settings)
+    for helpers in (actions_ui.template_globals(), supervision_ui.template_globals()):
+        templates.instance.engine.globals.update(helpers)
     app = Litestar(
         route_handlers=[
             *CONTROLLERS,

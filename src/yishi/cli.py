@@ -13,6 +13,7 @@ import click
 from yishi import db
 from yishi.errors import DomainError, FormErrors
 from yishi.settings import Settings, SettingsError
+from yishi.supervision.cli import escalate
 from yishi.voting.cli import tally
 
 T = TypeVar("T")
@@ -201,6 +202,7 @@ def user_add(username: str, display_name: str, role: str, community_code: str | 
 
 
 main.add_command(tally)
+main.add_command(escalate)
 
 if __name__ == "__main__":
     main()

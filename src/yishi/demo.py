@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from yishi.accounts import service as accounts
 from yishi.accounts.permissions import Role
 from yishi.accounts.tables import PartyMember
+from yishi.actions import demo as actions_demo
 from yishi.db import write_transaction
+from yishi.meetings import demo as meetings_demo
+from yishi.proposals import demo as proposals_demo
+from yishi.supervision import demo as supervision_demo
+from yishi.voting import demo as voting_demo
 from yishi.roster.service import building_name
 from yishi.roster.tables import (
     Building,
@@ -195,6 +200,11 @@ async def load() -> bool:
         ]
         for party_key, username, title in memberships:
             await PartyMember.insert(PartyMember(party=parties[party_key], user=users[username], title=title))
+        await proposals_demo.load_demo()
+        await meetings_demo.load_demo()
+        await voting_demo.load_demo()
+        await actions_demo.load_demo()
+        await supervision_demo.load_demo()
     return True
 
 

@@ -15,6 +15,10 @@ APPS = [
     "yishi.audit.piccolo_app",
     "yishi.proposals.piccolo_app",
     "yishi.meetings.piccolo_app",
+    "yishi.voting.piccolo_app",
+    "yishi.actions.piccolo_app",
+    "yishi.supervision.piccolo_app",
+    "yishi.documents.piccolo_app",
 ]
 
 DB = SQLiteEngine(path=str(PROJECT_ROOT / "var" / "yishi.sqlite3"))

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
+LIVE_DATABASE: dict[str, str] = {}  # the live server's YISHI_DATABASE_URL, once it runs
 
 
 def free_port() -> int:
@@ -37,6 +38,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "YISHI_VAR_DIR": str(var),
         "YISHI_BASE_URL": base_url,
     }
+    LIVE_DATABASE["url"] = env["YISHI_DATABASE_URL"]
     cli = [sys.executable, "-m", "yishi.cli"]
     subprocess.run([*cli, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
     log = (var / "server.log").open("w")
@@ -55,6 +57,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield base_url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_database_url(live_server: str) -> str:
+    """The live server's SQLite database, for preparing what a person would be handed
+    (for example a household's personal link)."""
+    return LIVE_DATABASE["url"]
 
 
 @pytest.fixture(scope="session")

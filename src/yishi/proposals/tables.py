@@ -24,7 +24,9 @@ class Proposal(Table, tablename="proposal"):
     submitted → accepted (for deliberation) | merged (into ``merged_into``) |
     declined (with ``decline_reason``). ``owners_matter`` marks matters that
     owners decide together (Civil Code art. 278), whose seconds are also
-    counted by area and by owners.
+    counted by area and by owners. ``stage`` is the furthest of the five steps
+    the topic has reached (propose, deliberate, vote, implement, supervise);
+    it never moves backwards.
     """
 
     compound = ForeignKey(Compound, on_delete=OnDelete.cascade, null=False)
@@ -42,6 +44,7 @@ class Proposal(Table, tablename="proposal"):
     decline_reason = Text(default="")
     threshold_reached_at = Timestamptz(null=True, default=None)
     obliges_committee_at = Timestamptz(null=True, default=None)
+    stage = Varchar(length=16, default="propose")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -13,6 +13,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from yishi import db
 from yishi.accounts import service as accounts
 from yishi.accounts.dependencies import optional_principal
+from yishi.actions import home as actions_home
+from yishi.meetings import service as meetings
 from yishi.roster import service as roster
 from yishi.settings import LANGUAGES
 from yishi.web.language import COOKIE
@@ -34,7 +36,9 @@ class PagesController(Controller):
         compounds = await roster.compounds_by_ids(principal.compound_ids)
         return Template(
             template_name="home.html",
-            context={"principal": principal, "compounds": compounds},
+            context={"principal": principal, "compounds": compounds,
+                     "invited_meetings": await meetings.invited_upcoming(principal, meetings.now_utc()),
+                     **await actions_home.home_context(principal)},
         )
 
     @get("/healthz", name="healthz", cache=False)

@@ -6,6 +6,7 @@ from litestar import Controller, get
 from litestar.response import Template
 
 from yishi.accounts.residents import HouseholdIdentity
+from yishi.meetings import service as meetings
 from yishi.roster import service as roster
 from yishi.roster.tables import Party
 
@@ -19,5 +20,6 @@ class CompoundPublicController(Controller):
             household = None
         return Template(
             template_name="public/compound.html",
-            context={"compound": compound, "household": household, "parties": parties},
+            context={"compound": compound, "household": household, "parties": parties,
+                     "meeting_notices": await meetings.upcoming_public(compound["id"], meetings.now_utc())},
         )

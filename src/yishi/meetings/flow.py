@@ -1,0 +1,489 @@
+"""The rules of step 2, deliberate: pure, no I/O, no framework.
+
+Meeting kinds and their default voting rules, the Civil Code art. 278 matters,
+notice periods, the vote options of an agenda item, agenda time and the quorum
+figures shown during sign-in. Every figure is an exact integer; percentages are
+computed from integers and rounded half up to one decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from yishi.i18n import N_
+from yishi.i18n import gettext as _
+from yishi.voting.rules import ABSTAIN, Rule
+
+
+class Kind(StrEnum):
+    BENCH_MEETING = "bench_meeting"
+    TRIPARTITE = "tripartite"
+    COUNCIL = "council"
+    OWNERS_DECISION = "owners_decision"
+
+
+KIND_LABELS: dict[str, str] = {
+    Kind.BENCH_MEETING: N_("Bench meeting"),
+    Kind.TRIPARTITE: N_("Tripartite joint meeting"),
+    Kind.COUNCIL: N_("Residents' council"),
+    Kind.OWNERS_DECISION: N_("Owners' decision"),
+}
+
+KIND_HINTS: dict[str, str] = {
+    Kind.BENCH_MEETING: N_("Residents of one or a few buildings, with their grid worker."),
+    Kind.TRIPARTITE: N_("Party branch, property company and owners' committee, with guests."),
+    Kind.COUNCIL: N_("Resident representatives of the compound."),
+    Kind.OWNERS_DECISION: N_("All owners of the compound or of the buildings concerned (Civil Code art. 278)."),
+}
+
+RULE_LABELS: dict[str, str] = {
+    Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
+    Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
+    Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
+    Rule.CIVIL_CODE_ORDINARY: N_("Civil Code ordinary matter (more than half of area and owners)"),
+    Rule.CIVIL_CODE_SPECIAL: N_("Civil Code special matter (three quarters of area and owners)"),
+}
+
+# Civil Code art. 278: what owners decide together.
+OWNERS_MATTERS: dict[int, str] = {
+    1: N_("(1) Rules of procedure of the owners' assembly"),
+    2: N_("(2) The management covenant"),
+    3: N_("(3) Electing or replacing the owners' committee"),
+    4: N_("(4) Hiring or dismissing the property company or another manager"),
+    5: N_("(5) Using the maintenance fund"),
+    6: N_("(6) Raising the maintenance fund"),
+    7: N_("(7) Rebuilding or reconstructing buildings and their facilities"),
+    8: N_("(8) Changing the use of common parts, or running a business on them"),
+    9: N_("(9) Other major matters of common ownership and management"),
+}
+SPECIAL_MATTERS = frozenset({6, 7, 8})
+
+DEFAULT_NOTICE_DAYS: dict[str, int] = {
+    Kind.BENCH_MEETING: 1,
+    Kind.TRIPARTITE: 3,
+    Kind.COUNCIL: 3,
+    Kind.OWNERS_DECISION: 15,
+}
+# Property Management Regulations art. 14: owners are told at least 15 days ahead.
+LEGAL_NOTICE_DAYS: dict[str, int] = {Kind.OWNERS_DECISION: 15}
+MAX_NOTICE_DAYS = 90
+
+ITEM_DECISION = "decision"
+ITEM_REPORT = "report"
+ITEM_KINDS = (ITEM_DECISION, ITEM_REPORT)
+
+STANCES = ("agree", "disagree", "conditions")
+STANCE_LABELS: dict[str, str] = {
+    "agree": N_("Agrees"),
+    "disagree": N_("Disagrees"),
+    "conditions": N_("Agrees with conditions"),
+}
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+MAX_OPTION_LENGTH = 120
+MAX_ITEM_MINUTES = 480
+MAX_MEETING_MINUTES = 600
+COMMENT_MAX_LENGTH = 500
+SIGN_IN_OPENS_BEFORE = timedelta(hours=3)
+SIGN_IN_STAYS_OPEN_AFTER = timedelta(hours=12)
+
+
+def kind_of(value: str) -> Kind | None:
+    try:
+        return Kind(value)
+    except ValueError:
+        return None
+
+
+# Rules ---------------------------------------------------------------------------
+
+
+def rule_for_matter(matter: int) -> Rule:
+    """Art. 278: matters (6)–(8) take the special rule, all others the ordinary one."""
+    return Rule.CIVIL_CODE_SPECIAL if matter in SPECIAL_MATTERS else Rule.CIVIL_CODE_ORDINARY
+
+
+def default_rule(kind: str, owners_matter: int | None = None) -> Rule | None:
+    """The rule suggested for a decision item of a meeting of ``kind``.
+
+    An owners' decision needs its art. 278 matter first: without it there is
+    no suggestion.
+    """
+    if kind == Kind.OWNERS_DECISION:
+        return rule_for_matter(owners_matter) if owners_matter else None
+    if kind == Kind.TRIPARTITE:
+        return Rule.PARTIES_UNANIMOUS
+    return Rule.MAJORITY_OF_CAST
+
+
+def allowed_rules(kind: str) -> tuple[Rule, ...]:
+    if kind == Kind.OWNERS_DECISION:
+        return (Rule.CIVIL_CODE_ORDINARY, Rule.CIVIL_CODE_SPECIAL)
+    if kind == Kind.TRIPARTITE:
+        return (Rule.PARTIES_UNANIMOUS, Rule.MAJORITY_OF_CAST, Rule.TWO_THIRDS_OF_CAST)
+    return (Rule.MAJORITY_OF_CAST, Rule.TWO_THIRDS_OF_CAST)
+
+
+@dataclass(frozen=True)
+class VoteDraft:
+    question: str
+    options: list[str]
+    rule: str
+    owners_matter: int | None
+
+
+def parse_options(text: str) -> list[str]:
+    """One 方案 a line; blank lines are ignored."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
+                     owners_matter: str) -> tuple[VoteDraft | None, dict[str, str]]:
+    """Validate what will be put to the vote; return the draft or the errors by field."""
+    errors: dict[str, str] = {}
+    question = question.strip()
+    if not question:
+        errors["question"] = _("Write the question put to the vote.")
+    elif len(question) > 500:
+        errors["question"] = _("Keep the question under %(n)d characters.", n=500)
+
+    options = parse_options(options_text)
+    if len(options) == 1:
+        errors["options"] = _(
+            "Write at least %(min)d options, one a line, or none for a yes/no question.", min=MIN_OPTIONS)
+    elif len(options) > MAX_OPTIONS:
+        errors["options"] = _("At most %(max)d options.", max=MAX_OPTIONS)
+    else:
+        seen: set[str] = set()
+        for label in options:
+            if len(label) > MAX_OPTION_LENGTH:
+                errors["options"] = _("Each option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH)
+                break
+            if label.lower() == ABSTAIN:
+                errors["options"] = _("“%(label)s” cannot be an option: abstaining is always possible.",
+                                      label=label)
+                break
+            if label in seen:
+                errors["options"] = _("The option “%(label)s” appears twice. Each option needs its own label.",
+                                      label=label)
+                break
+            seen.add(label)
+
+    matter: int | None = None
+    matter_text = owners_matter.strip()
+    if kind == Kind.OWNERS_DECISION:
+        if not matter_text.isdigit() or int(matter_text) not in OWNERS_MATTERS:
+            errors["owners_matter"] = _(
+                "Choose which matter of Civil Code art. 278 the owners decide (1 to 9).")
+        else:
+            matter = int(matter_text)
+    elif matter_text:
+        errors["owners_matter"] = _("Only an owners' decision names a matter of Civil Code art. 278.")
+
+    rule_value = rule.strip()
+    if rule_value not in {r.value for r in Rule}:
+        errors["rule"] = _("Choose the rule that will decide this item.")
+    elif kind == Kind.OWNERS_DECISION:
+        if matter is not None and Rule(rule_value) is not rule_for_matter(matter):
+            errors["rule"] = art_278_mismatch(matter, Rule(rule_value))
+    elif Rule(rule_value) not in allowed_rules(kind):
+        errors["rule"] = _("The rule “%(rule)s” does not fit a %(kind)s. Choose one of: %(allowed)s.",
+                           rule=rule_label(rule_value), kind=kind_label(kind),
+                           allowed="、".join(rule_label(r) for r in allowed_rules(kind)))
+    if errors:
+        return None, errors
+    return VoteDraft(question=question, options=options, rule=rule_value, owners_matter=matter), {}
+
+
+def art_278_mismatch(matter: int, rule: Rule) -> str:
+    wanted = rule_for_matter(matter)
+    if wanted is Rule.CIVIL_CODE_SPECIAL:
+        return _("Civil Code art. 278: matter %(matter)s takes the special rule (three quarters of the "
+                 "participating area and owners), not “%(rule)s”.",
+                 matter=label_of(OWNERS_MATTERS, matter), rule=rule_label(rule))
+    return _("Civil Code art. 278: matter %(matter)s takes the ordinary rule (more than half of the "
+             "participating area and owners), not “%(rule)s”; only matters (6) to (8) take the special rule.",
+             matter=label_of(OWNERS_MATTERS, matter), rule=rule_label(rule))
+
+
+# Notice --------------------------------------------------------------------------
+
+
+def notice_days(configured: Mapping[str, Any] | None, kind: str) -> int:
+    """The compound's minimum notice for ``kind``, never less than the law's."""
+    value = (configured or {}).get(kind, DEFAULT_NOTICE_DAYS[kind])
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = DEFAULT_NOTICE_DAYS[kind]
+    return max(days, LEGAL_NOTICE_DAYS.get(kind, 0))
+
+
+def check_notice_settings(form: Mapping[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    values: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for kind in Kind:
+        text = (form.get(kind.value) or "").strip()
+        if not text.isdigit() or int(text) > MAX_NOTICE_DAYS:
+            errors[kind.value] = _("Enter a whole number of days from 0 to %(max)d.", max=MAX_NOTICE_DAYS)
+            continue
+        days = int(text)
+        legal = LEGAL_NOTICE_DAYS.get(kind, 0)
+        if days < legal:
+            errors[kind.value] = _(
+                "The law asks for at least %(days)d days' notice of an owners' decision "
+                "(Property Management Regulations art. 14).", days=legal)
+            continue
+        values[kind.value] = days
+    return values, errors
+
+
+@dataclass(frozen=True)
+class NoticeCheck:
+    """Whether a notice published at ``now`` is early enough."""
+
+    required_days: int
+    legal_days: int
+    lead: timedelta
+    publish_by: datetime
+
+    @property
+    def early_enough(self) -> bool:
+        return self.lead >= timedelta(days=self.required_days)
+
+    @property
+    def legally_possible(self) -> bool:
+        return self.lead >= timedelta(days=self.legal_days)
+
+    @property
+    def lead_days(self) -> int:
+        """Whole days between now and the start (rounded down)."""
+        return max(self.lead.days, 0)
+
+
+def check_notice(kind: str, configured: Mapping[str, Any] | None, starts_at: datetime,
+                 now: datetime) -> NoticeCheck:
+    required = notice_days(configured, kind)
+    return NoticeCheck(
+        required_days=required,
+        legal_days=LEGAL_NOTICE_DAYS.get(kind, 0),
+        lead=starts_at - now,
+        publish_by=starts_at - timedelta(days=required),
+    )
+
+
+def sign_in_open(starts_at: datetime, duration_minutes: int, now: datetime) -> bool:
+    """Residents sign in by QR from three hours before the start until half a day after the end."""
+    end = starts_at + timedelta(minutes=duration_minutes)
+    return starts_at - SIGN_IN_OPENS_BEFORE <= now <= end + SIGN_IN_STAYS_OPEN_AFTER
+
+
+# Agenda --------------------------------------------------------------------------
+
+
+def parse_minutes(text: str, *, maximum: int = MAX_ITEM_MINUTES) -> int | None:
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    value = int(text)
+    return value if 0 < value <= maximum else None
+
+
+@dataclass(frozen=True)
+class AgendaTime:
+    planned: int
+    available: int
+
+    @property
+    def over(self) -> int:
+        return max(self.planned - self.available, 0)
+
+    @property
+    def is_over(self) -> bool:
+        return self.planned > self.available
+
+
+def agenda_time(items: Iterable[Mapping[str, Any]], duration_minutes: int) -> AgendaTime:
+    planned = sum(i["minutes"] for i in items if not i.get("withdrawn_at"))
+    return AgendaTime(planned=planned, available=duration_minutes)
+
+
+def moved(order: Sequence[int], item_id: int, direction: str) -> list[int]:
+    """``order`` with ``item_id`` one place up or down (unchanged at either end)."""
+    result = list(order)
+    index = result.index(item_id)
+    other = index - 1 if direction == "up" else index + 1
+    if direction in ("up", "down") and 0 <= other < len(result):
+        result[index], result[other] = result[other], result[index]
+    return result
+
+
+# Guests --------------------------------------------------------------------------
+
+GUEST_SEPARATORS = (",", "，", "、", "；", ";", "（", "(", "\t")
+
+
+def parse_guests(text: str) -> tuple[list[tuple[str, str]], str | None]:
+    """One guest a line, "name, role" (a Chinese comma or 、 works too)."""
+    guests: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        cut = min((line.find(s) for s in GUEST_SEPARATORS if s in line), default=-1)
+        name, role = (line[:cut], line[cut + 1:]) if cut > 0 else (line, "")
+        name, role = name.strip(), role.strip().rstrip("）)").strip()
+        if not name or not role:
+            return guests, _("Line %(n)d: write the guest's name and role, separated by a comma, "
+                             "for example 王警官，社区民警.", n=number)
+        if len(name) > 100 or len(role) > 100:
+            return guests, _("Line %(n)d: name and role may have at most 100 characters each.", n=number)
+        guests.append((name, role))
+    return guests, None
+
+
+# Quorum --------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> str:
+    """``part / whole`` as a percentage with one decimal, rounded half up, from integers."""
+    if whole <= 0:
+        return "0.0"
+    tenths = (part * 1000 * 2 + whole) // (whole * 2)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+@dataclass(frozen=True)
+class Share:
+    present: int
+    total: int
+
+    @property
+    def percent(self) -> str:
+        return percent(self.present, self.total)
+
+    @property
+    def reaches_two_thirds(self) -> bool:
+        return 3 * self.present >= 2 * self.total and self.total > 0
+
+
+@dataclass(frozen=True)
+class Quorum:
+    households: Share
+    area: Share
+    owners: Share
+    parties_present: tuple[int, ...]
+    parties_invited: tuple[int, ...]
+
+    @property
+    def all_parties_present(self) -> bool:
+        return bool(self.parties_invited) and set(self.parties_invited) <= set(self.parties_present)
+
+    @property
+    def owners_participation_reached(self) -> bool:
+        """Civil Code participation: ⅔ of the area and ⅔ of the owners."""
+        return self.area.reaches_two_thirds and self.owners.reaches_two_thirds
+
+
+def quorum(households: Sequence[Mapping[str, Any]], present_household_ids: Iterable[int],
+           parties_invited: Iterable[int], parties_present: Iterable[int]) -> Quorum:
+    """Figures of the households concerned (``households``: id, exclusive_area, owner_key).
+
+    Owners are counted as the Civil Code rules count them: households sharing an
+    ``owner_key`` are one owner with their areas added; an owner is present when
+    any of its households signed in, and then counts with its whole area.
+    """
+    present = set(present_household_ids)
+    owners: dict[str, int] = {}
+    owners_present: set[str] = set()
+    for household in households:
+        key = household.get("owner_key") or f"household:{household['id']}"
+        owners[key] = owners.get(key, 0) + household["exclusive_area"]
+        if household["id"] in present:
+            owners_present.add(key)
+    concerned = {h["id"] for h in households}
+    invited = tuple(dict.fromkeys(parties_invited))
+    return Quorum(
+        households=Share(len(present & concerned), len(households)),
+        area=Share(sum(owners[k] for k in owners_present), sum(owners.values())),
+        owners=Share(len(owners_present), len(owners)),
+        parties_present=tuple(p for p in dict.fromkeys(parties_present) if p in invited),
+        parties_invited=invited,
+    )
+
+
+# Local time ----------------------------------------------------------------------
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def parse_local_datetime(text: str) -> datetime | None:
+    """A date and time typed in China's time zone ("2026-12-05T19:30" or "2026-12-05 19:30")."""
+    text = text.strip().replace(" ", "T", 1)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is not None:
+        return None
+    return value.replace(tzinfo=LOCAL_TZ)
+
+
+def parse_local_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def local_text(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def local_input(value: datetime | None) -> str:
+    """The value of a ``datetime-local`` input."""
+    return local_text(value, "%Y-%m-%dT%H:%M")
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(LOCAL_TZ).date()
+
+
+def start_of_local_day(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def duration_text(delta: timedelta) -> str:
+    """"3 days 4 hours" / "5 hours 10 minutes" for a notice lead time."""
+    seconds = max(int(delta.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(days)d days %(hours)d hours", days=days, hours=hours)
+    return _("%(hours)d hours %(minutes)d minutes", hours=hours, minutes=rest // 60)
+
+
+# Labels --------------------------------------------------------------------------
+
+
+def label_of(labels: Mapping[Any, str], key: Any) -> str:
+    """The translated label of ``key``, or the key itself when it has none."""
+    message = labels.get(key)
+    return _(message) if message else ("" if key is None else str(key))
+
+
+def kind_label(kind: str) -> str:
+    return label_of(KIND_LABELS, kind)
+
+
+def rule_label(rule: str) -> str:
+    return label_of(RULE_LABELS, rule) if rule else ""

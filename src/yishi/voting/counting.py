@@ -1,0 +1,326 @@
+"""From a ballot's roll and votes to its result and its recount files. Pure:
+no I/O, no framework; the rules engine (``rules.tally``) does the arithmetic.
+
+What is counted together
+    The binding result counts the votes of the ``count`` and ``city``
+    streams; link votes that do not bind (``consultation``) are tallied apart,
+    over the same roll, as 意向. A show of hands replaces per-voter counting for
+    its ballot: the tally then runs over anonymous voters ``hand-001`` … with
+    the entered numbers of yes, no and abstain (majority or two-thirds rules,
+    where only the numbers matter).
+
+Deemed votes (a compound's clause, civil code rules only)
+    Owners who did not vote but were served the ballot are counted with the
+    majority: the choice most voting owners made (ties: by area; still tied:
+    no majority, nothing is deemed). The deemed result is always reported next
+    to the actual one, never in its place.
+
+Recount files (``yishi tally`` format, see ``recount.py``)
+    Open ballot: the roll lists every unit (or party, by its kind) with its
+    area and an opaque owner group (``G1``, ``G2``, …, the same for units of
+    one owner; empty for a unit that is its own owner); the votes list the
+    unit through which each owner voted and the choice.
+
+    Secret ballot: the roll lists each participant under its receipt code, and
+    each non-participant under its unit label; the votes list receipt codes and
+    choices. The participants' areas are equalised within each choice (the
+    choice's total area shared out evenly in hundredths, the remainder to the
+    first lines), so per choice the headcount and the area are exact and the
+    files recount to the same result, but no line carries a real unit's area
+    that could single out a voter. Non-participants keep their real areas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from yishi.voting.recount import write_roll_csv, write_votes_csv
+from yishi.voting.rules import ABSTAIN, NO, YES, RollEntry, Rule, TallyResult, Vote, tally
+
+STREAM_COUNT = "count"
+STREAM_CONSULTATION = "consultation"
+STREAM_CITY = "city"
+BINDING_STREAMS = (STREAM_COUNT, STREAM_CITY)
+
+COUNTED_BY_BALLOTS = "ballots"
+COUNTED_BY_HANDS = "show_of_hands"
+
+
+@dataclass(frozen=True)
+class RollLine:
+    """One roll entry: ``voter`` is its name in the tally and the files (a unit
+    label, or a party's kind); ``voter_key`` groups the units of one owner."""
+
+    voter: str
+    voter_key: str
+    area: int
+    owner_key: str | None = None
+    served: bool = False
+
+
+@dataclass(frozen=True)
+class CastVote:
+    """A counted vote of an open ballot: ``voter`` is the roll line it came through."""
+
+    voter: str
+    voter_key: str
+    choice: str
+    stream: str = STREAM_COUNT
+
+
+@dataclass(frozen=True)
+class SecretLine:
+    """A secret choice: receipt code, choice, the owner's whole area as weight."""
+
+    receipt_code: str
+    choice: str
+    area: int
+    stream: str = STREAM_COUNT
+
+
+@dataclass(frozen=True)
+class Hands:
+    yes: int
+    no: int
+    abstain: int
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no + self.abstain
+
+
+@dataclass(frozen=True)
+class Exports:
+    roll_csv: str
+    votes_csv: str
+    deemed_votes_csv: str = ""
+
+
+@dataclass(frozen=True)
+class Count:
+    actual: TallyResult
+    counted_by: str = COUNTED_BY_BALLOTS
+    deemed: TallyResult | None = None
+    deemed_choice: str | None = None
+    served_non_voters: int = 0
+    consultation: TallyResult | None = None
+    exports: Exports | None = None
+
+    @property
+    def passed(self) -> bool:
+        """The decision: the deemed result where the clause applies, else the actual one."""
+        return (self.deemed or self.actual).passed
+
+    @property
+    def adopted_option(self) -> str | None:
+        return (self.deemed or self.actual).adopted_option
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What one tally runs on, and the same as the recount files will say it."""
+
+    roll: list[RollEntry]
+    votes: list[Vote]
+    export_roll: list[RollEntry]
+    export_votes: list[Vote]
+    non_voters: dict[str, str] = field(default_factory=dict)  # voter_key → first voter name
+
+
+def count_open(
+    rule: Rule,
+    options: Sequence[str] | None,
+    roll: Sequence[RollLine],
+    votes: Iterable[CastVote],
+    *,
+    deemed: bool = False,
+) -> Count:
+    """Count an open ballot (the voters' choices are on their votes)."""
+    votes = list(votes)
+    binding = _open_inputs(rule, roll, [v for v in votes if v.stream in BINDING_STREAMS])
+    consultation_votes = [v for v in votes if v.stream == STREAM_CONSULTATION]
+    consultation = None
+    if consultation_votes:
+        inputs = _open_inputs(rule, roll, consultation_votes)
+        consultation = tally(inputs.roll, inputs.votes, rule, options)
+    return _finish(rule, options, roll, binding, consultation, deemed)
+
+
+def count_secret(
+    rule: Rule,
+    options: Sequence[str] | None,
+    roll: Sequence[RollLine],
+    participants: Iterable[tuple[str, str]],
+    lines: Iterable[SecretLine],
+    *,
+    deemed: bool = False,
+) -> Count:
+    """Count a secret ballot from who took part (``(voter_key, stream)`` pairs)
+    and the choices kept apart under receipt codes."""
+    participants = list(participants)
+    lines = list(lines)
+    binding = _secret_inputs(
+        rule, roll, {k for k, s in participants if s in BINDING_STREAMS},
+        [line for line in lines if line.stream in BINDING_STREAMS],
+    )
+    consulted = {k for k, s in participants if s == STREAM_CONSULTATION}
+    consultation = None
+    if consulted:
+        inputs = _secret_inputs(
+            rule, roll, consulted, [line for line in lines if line.stream == STREAM_CONSULTATION]
+        )
+        consultation = tally(inputs.roll, inputs.votes, rule, options)
+    return _finish(rule, options, roll, binding, consultation, deemed)
+
+
+def count_hands(rule: Rule, roll: Sequence[RollLine], hands: Hands) -> Count:
+    """Count a show of hands over the roll's number of voters."""
+    if rule not in (Rule.MAJORITY_OF_CAST, Rule.TWO_THIRDS_OF_CAST):
+        raise ValueError("a show of hands decides only majority or two-thirds items")
+    voters = len({line.voter_key for line in roll})
+    if hands.total > voters:
+        raise ValueError("more hands than voters on the roll")
+    names = [f"hand-{n:03d}" for n in range(1, voters + 1)]
+    choices = [YES] * hands.yes + [NO] * hands.no + [ABSTAIN] * hands.abstain
+    entries = [RollEntry(name, 0) for name in names]
+    votes = [Vote(name, choice) for name, choice in zip(names, choices, strict=False)]
+    result = tally(entries, votes, rule)
+    return Count(
+        actual=result,
+        counted_by=COUNTED_BY_HANDS,
+        exports=Exports(write_roll_csv(entries), write_votes_csv(votes)),
+    )
+
+
+def equal_shares(total: int, parts: int) -> list[int]:
+    """``total`` split into ``parts`` integers differing by at most one, largest first."""
+    if parts <= 0:
+        return []
+    base, extra = divmod(total, parts)
+    return [base + 1] * extra + [base] * (parts - extra)
+
+
+def _finish(
+    rule: Rule,
+    options: Sequence[str] | None,
+    roll: Sequence[RollLine],
+    binding: _Inputs,
+    consultation: TallyResult | None,
+    deemed_on: bool,
+) -> Count:
+    actual = tally(binding.roll, binding.votes, rule, options)
+    deemed_result = None
+    deemed_choice = None
+    served = 0
+    deemed_votes_csv = ""
+    if deemed_on and rule.counts_owners:
+        served_keys = {line.voter_key for line in roll if line.served}
+        served_non_voters = [key for key in binding.non_voters if key in served_keys]
+        served = len(served_non_voters)
+        deemed_choice = _majority_choice(actual, options)
+        extra: list[Vote] = []
+        if deemed_choice is not None:
+            extra = [Vote(binding.non_voters[key], deemed_choice) for key in served_non_voters]
+        deemed_result = tally(binding.roll, [*binding.votes, *extra], rule, options)
+        deemed_votes_csv = write_votes_csv([*binding.export_votes, *extra])
+    return Count(
+        actual=actual,
+        deemed=deemed_result,
+        deemed_choice=deemed_choice,
+        served_non_voters=served,
+        consultation=consultation,
+        exports=Exports(
+            write_roll_csv(binding.export_roll),
+            write_votes_csv(binding.export_votes),
+            deemed_votes_csv,
+        ),
+    )
+
+
+def _majority_choice(actual: TallyResult, options: Sequence[str] | None) -> str | None:
+    if options:
+        shares = [(o.label, o.owners, o.area) for o in actual.options]
+        shares.append((ABSTAIN, actual.abstain_owners, actual.abstain_area))
+    else:
+        shares = [
+            (YES, actual.yes_owners, actual.yes_area),
+            (NO, actual.no_owners, actual.no_area),
+            (ABSTAIN, actual.abstain_owners, actual.abstain_area),
+        ]
+    ranked = sorted(shares, key=lambda s: (s[1], s[2]), reverse=True)
+    if ranked[0][1] == 0 or (ranked[0][1], ranked[0][2]) == (ranked[1][1], ranked[1][2]):
+        return None
+    return ranked[0][0]
+
+
+def _groups(rule: Rule, roll: Sequence[RollLine]) -> dict[str, str]:
+    """Opaque owner groups (``G1``, ``G2``, …) for owner keys, in roll order."""
+    groups: dict[str, str] = {}
+    if rule.counts_owners:
+        for line in roll:
+            if line.owner_key and line.owner_key not in groups:
+                groups[line.owner_key] = f"G{len(groups) + 1}"
+    return groups
+
+
+def _entry(rule: Rule, line: RollLine, groups: dict[str, str], *, real_key: bool) -> RollEntry:
+    if not rule.counts_owners or not line.owner_key:
+        return RollEntry(line.voter, line.area, None)
+    return RollEntry(line.voter, line.area, line.owner_key if real_key else groups[line.owner_key])
+
+
+def _non_voters(roll: Sequence[RollLine], voted: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in roll:
+        if line.voter_key not in voted:
+            found.setdefault(line.voter_key, line.voter)
+    return found
+
+
+def _open_inputs(rule: Rule, roll: Sequence[RollLine], votes: Sequence[CastVote]) -> _Inputs:
+    groups = _groups(rule, roll)
+    tally_votes = [Vote(v.voter, v.choice) for v in votes]
+    return _Inputs(
+        roll=[_entry(rule, line, groups, real_key=True) for line in roll],
+        votes=tally_votes,
+        export_roll=[_entry(rule, line, groups, real_key=False) for line in roll],
+        export_votes=tally_votes,
+        non_voters=_non_voters(roll, {v.voter_key for v in votes}),
+    )
+
+
+def _secret_inputs(
+    rule: Rule, roll: Sequence[RollLine], participants: set[str], lines: Sequence[SecretLine]
+) -> _Inputs:
+    if len(participants) != len(lines):
+        raise ValueError(
+            f"{len(participants)} voters took part but {len(lines)} choices are recorded"
+        )
+    weight = {key: 0 for key in participants}
+    for line in roll:
+        if line.voter_key in weight:
+            weight[line.voter_key] += line.area
+    if sum(weight.values()) != sum(line.area for line in lines):
+        raise ValueError("the choices' weights do not add up to the participants' areas")
+    groups = _groups(rule, roll)
+    absent = [line for line in roll if line.voter_key not in participants]
+    ordered = sorted(lines, key=lambda line: line.receipt_code)
+    real = [RollEntry(line.receipt_code, line.area) for line in ordered]
+    shared: list[RollEntry] = []
+    by_choice: dict[str, list[SecretLine]] = {}
+    for line in ordered:
+        by_choice.setdefault(line.choice, []).append(line)
+    shares = {
+        choice: iter(equal_shares(sum(line.area for line in group), len(group)))
+        for choice, group in by_choice.items()
+    }
+    shared = [RollEntry(line.receipt_code, next(shares[line.choice])) for line in ordered]
+    votes = [Vote(line.receipt_code, line.choice) for line in ordered]
+    return _Inputs(
+        roll=[*real, *(_entry(rule, line, groups, real_key=True) for line in absent)],
+        votes=votes,
+        export_roll=[*shared, *(_entry(rule, line, groups, real_key=False) for line in absent)],
+        export_votes=votes,
+        non_voters=_non_voters(roll, participants),
+    )

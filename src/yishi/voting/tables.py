@@ -1,0 +1,159 @@
+"""Ballots (表决): the roll snapshotted at opening, the votes of every channel,
+secret choices kept apart from who took part, shows of hands.
+
+One counted vote per voter per ballot is enforced by a unique index on
+``(ballot, voter_key, stream)`` over the votes that are not voided (see the
+migration ``*_unique``). ``stream`` separates what is counted together:
+
+``count``         the ballot's result: every channel when link votes bind, else
+                  paper, in-room and proxy votes;
+``consultation``  link votes where they do not bind owners' decisions (意向);
+``city``          results imported from the city's e-voting system, counted with
+                  ``count``; an owner in both is a conflict the scrutineers
+                  resolve before closing.
+"""
+
+from piccolo.columns import (
+    JSONB,
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from yishi.accounts.tables import StaffUser
+from yishi.meetings.tables import AgendaItem, Meeting
+from yishi.roster.tables import Building, Compound, Household, Party
+
+
+class Ballot(Table, tablename="ballot"):
+    """One vote on one agenda item, with its settings and, once closed, its
+    frozen result.
+
+    ``roll_source``: households (of ``building_ids``, empty: the whole
+    compound), parties, or attendees (households signed in at the meeting).
+    ``results_visibility``: live, after_voting or after_closing.
+    ``links_binding``: False when link votes are consultation only (an owners'
+    decision in a compound whose link votes do not bind). ``deemed_clause``:
+    the compound's clause counting served non-voters, copied at opening (empty:
+    off). ``status``: open or closed; whether an open ballot is scheduled,
+    running or past its closing time follows from ``opens_at``/``closes_at``.
+    ``extensions``: ``[{at, by, by_name, from, to, reason}]``. ``result``:
+    ``{"actual", "deemed", "consultation", "counted_by", ...}`` (see
+    ``service.close_ballot``); ``*_csv``: the frozen exports in the ``yishi
+    tally`` format.
+    """
+
+    compound = ForeignKey(Compound, on_delete=OnDelete.cascade, null=False)
+    meeting = ForeignKey(Meeting, on_delete=OnDelete.cascade, null=False)
+    agenda_item = ForeignKey(AgendaItem, on_delete=OnDelete.cascade, null=False)
+    title = Varchar(length=120)
+    question = Text(default="")
+    rule = Varchar(length=32)
+    options = JSONB(default=[])
+    roll_source = Varchar(length=16)
+    building_ids = JSONB(default=[])
+    secret = Boolean(default=False)
+    results_visibility = Varchar(length=16, default="after_closing")
+    changeable = Boolean(default=False)
+    links_binding = Boolean(default=True)
+    deemed_clause = Text(default="")
+    opens_at = Timestamptz(null=True, default=None)
+    closes_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=16, default="open", index=True)
+    extensions = JSONB(default=[])
+    opened_at = Timestamptz(default=TimestamptzNow())
+    opened_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    closed_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    passed = Boolean(null=True, default=None)
+    result = JSONB(null=True, default=None)
+    roll_csv = Text(default="")
+    votes_csv = Text(default="")
+    deemed_votes_csv = Text(default="")
+
+
+class BallotRollEntry(Table, tablename="ballot_roll_entry"):
+    """表决名册: one household or party as it was when the ballot opened.
+
+    ``member_key`` names the household (``h:<id>``) or party (``p:<id>``);
+    ``voter_key`` is who casts the one vote: the owner (``o:<owner_key>``) for
+    civil code rules, otherwise the member itself. ``served_at`` marks that the
+    ballot was served on it (for the deemed-votes clause).
+    """
+
+    ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)
+    member_key = Varchar(length=32)
+    voter_key = Varchar(length=80, index=True)
+    household = ForeignKey(Household, on_delete=OnDelete.set_null, null=True, default=None)
+    party = ForeignKey(Party, on_delete=OnDelete.set_null, null=True, default=None)
+    party_kind = Varchar(length=16, default="")
+    building = ForeignKey(Building, on_delete=OnDelete.set_null, null=True, default=None)
+    label = Varchar(length=100)
+    area = Integer(default=0)
+    owner_key = Varchar(length=64, null=True, default=None)
+    position = Integer(default=0)
+    served_at = Timestamptz(null=True, default=None)
+    served_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+
+
+class BallotVote(Table, tablename="ballot_vote"):
+    """One vote as recorded, by channel: link, paper, room, proxy or city.
+
+    In an open ballot it carries the ``choice`` and the ``receipt_code``. In a
+    secret ballot it records only that the voter took part: the choice is a
+    :class:`SecretChoice` under its receipt code, with nothing linking the two.
+    A voided vote stays, with who voided it and why, and frees the voter.
+    """
+
+    ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)
+    roll_entry = ForeignKey(BallotRollEntry, on_delete=OnDelete.cascade, null=False)
+    voter_key = Varchar(length=80)
+    stream = Varchar(length=16, default="count")
+    channel = Varchar(length=16)
+    choice = Varchar(length=120, default="")
+    receipt_code = Varchar(length=16, default="")
+    paper_serial = Varchar(length=32, default="")
+    proxy_holder = Varchar(length=100, default="")
+    proxy_authorization = Text(default="")
+    recorded_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+    changed_at = Timestamptz(null=True, default=None)
+    voided_at = Timestamptz(null=True, default=None)
+    voided_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    void_reason = Text(default="")
+
+
+class SecretChoice(Table, tablename="ballot_secret_choice"):
+    """What was chosen in a secret ballot, keyed by receipt code.
+
+    No voter, no time, and a random ``id`` (on SQLite the id is the row's
+    storage key), so neither the rows nor their order point back to a voter.
+    Closing rewrites a ballot's rows in receipt-code order. ``area`` is the
+    owner's weight (hundredths of m²) the tally needs.
+    """
+
+    id = BigInt(primary_key=True)
+    ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)
+    stream = Varchar(length=16, default="count")
+    receipt_code = Varchar(length=16)
+    choice = Varchar(length=120)
+    area = Integer(default=0)
+
+
+class HandCount(Table, tablename="ballot_hand_count"):
+    """A show of hands (举手表决) entered as numbers: it replaces per-voter
+    counting for its ballot (majority or two-thirds rules only)."""
+
+    ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False, unique=True)
+    yes = Integer(default=0)
+    no = Integer(default=0)
+    abstain = Integer(default=0)
+    recorded_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    recorded_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,90 @@
+"""A document is rendered only when its data changed; otherwise the stored
+bytes are served. A change makes a new version that supersedes the old one."""
+
+from yishi.documents.tables import IssuedDocument
+from yishi.meetings.tables import AgendaItem, Attendance
+from tests.documents.support import add_meeting, pdf_text
+from tests.support import build_world, login
+
+
+async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(client):
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    await login(client, "sec_alpha")
+    url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
+    first, second = await client.get(url), await client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first.headers["x-verification-code"] == second.headers["x-verification-code"]
+    assert await IssuedDocument.count() == 1
+
+
+async def test_another_person_downloading_unchanged_data_gets_the_same_document(client):
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    url = f"/compounds/alpha/documents/pdf/minutes/{meeting_id}"
+    await login(client, "sec_alpha")
+    first = await client.get(url)
+    await login(client, "admin")
+    second = await client.get(url)
+    assert first.headers["x-verification-code"] == second.headers["x-verification-code"]
+
+
+async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(client):
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    await login(client, "sec_alpha")
+    url = f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}"
+    first = await client.get(url)
+    await Attendance.insert(Attendance(meeting=meeting_id, household=world.households["alpha:1-1-201"], method="qr"))
+    second = await client.get(url)
+    old_code, new_code = first.headers["x-verification-code"], second.headers["x-verification-code"]
+    assert old_code != new_code
+    assert "第 2 版" in pdf_text(second.content)
+    old = await IssuedDocument.select().where(IssuedDocument.code == old_code).first()
+    new = await IssuedDocument.select().where(IssuedDocument.code == new_code).first()
+    assert (old["version"], new["version"]) == (1, 2)
+    assert old["superseded_by"] == new["id"] and new["superseded_by"] is None
+    third = await client.get(url)
+    assert third.headers["x-verification-code"] == new_code
+
+
+async def test_the_same_data_in_english_is_the_same_version_and_does_not_supersede_the_chinese(client):
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    await login(client, "sec_alpha")
+    url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
+    chinese = await client.get(url)
+    client.cookies.set("yishi_lang", "en")
+    english = await client.get(url)
+    rows = await IssuedDocument.select(IssuedDocument.code, IssuedDocument.version, IssuedDocument.language,
+                                       IssuedDocument.superseded_by).order_by(IssuedDocument.id)
+    assert [(r["language"], r["version"], r["superseded_by"]) for r in rows] == [("zh_CN", 1, None), ("en", 1, None)]
+    assert chinese.headers["x-verification-code"] != english.headers["x-verification-code"]
+    # New data supersedes both languages.
+    await AgendaItem.update({AgendaItem.title: "地下车库出口及坡道照明改造"}).where(
+        (AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1))
+    client.cookies.set("yishi_lang", "zh_CN")
+    await client.get(url)
+    rows = await IssuedDocument.select(IssuedDocument.version, IssuedDocument.superseded_by).order_by(IssuedDocument.id)
+    assert [r["version"] for r in rows] == [1, 1, 2]
+    assert rows[0]["superseded_by"] == rows[1]["superseded_by"] is not None
+
+
+async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(client):
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    draft_id = await add_meeting(world, status="draft", title="草稿会议")
+    await login(client, "sec_alpha")
+    await client.get(f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
+    page = await client.get("/compounds/alpha/documents")
+    assert page.status_code == 200
+    assert f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}" in page.text
+    assert f"/compounds/alpha/documents/pdf/meeting_notice/{draft_id}" not in page.text
+    assert "会议发布后即可打印相关文件" in page.text
+    assert "/compounds/alpha/documents/pdf/proposal_poster" in page.text
+    assert "/compounds/alpha/documents/voter-slips" in page.text
+    code = (await IssuedDocument.select(IssuedDocument.code).first())["code"]
+    assert f"/verify/{code}" in page.text and f"/compounds/alpha/documents/issued/{code}" in page.text
+    stored = await client.get(f"/compounds/alpha/documents/issued/{code}")
+    assert stored.status_code == 200 and stored.headers["x-verification-code"] == code

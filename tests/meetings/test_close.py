@@ -1,0 +1,94 @@
+"""Closing a meeting fixes its record; afterwards only addenda are added."""
+
+import pytest
+
+from yishi.meetings.tables import Addendum, AgendaItem, Meeting
+from tests.meetings.helpers import add_item, convene, meeting_form, proposal, publish
+from tests.support import build_world, login, post, text_of
+
+
+async def closed_meeting(client, world):
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client, days=3)
+    await add_item(client, meeting_id, await proposal(world))
+    await publish(client, meeting_id)
+    response = await post(client, f"/meetings/{meeting_id}/close")
+    assert response.status_code == 200
+    item = await AgendaItem.select(AgendaItem.id).first()
+    return meeting_id, item["id"]
+
+
+async def test_closing_records_who_and_when(client):
+    world = await build_world()
+    meeting_id, _item_id = await closed_meeting(client, world)
+    meeting = await Meeting.select().first()
+    assert meeting["status"] == "closed" and meeting["closed_by"] == world.users["sec_alpha"]
+    assert meeting["closed_at"] is not None
+    page = text_of((await client.get(f"/meetings/{meeting_id}")).text)
+    assert "结束了会议" in page
+
+
+async def test_after_closing_every_change_is_refused(client):
+    world = await build_world()
+    meeting_id, item_id = await closed_meeting(client, world)
+    attempts = [
+        (f"/meetings/{meeting_id}/edit", meeting_form(place="别处")),
+        (f"/meetings/{meeting_id}/items", {"kind": "report", "title": "补充", "minutes": "5"}),
+        (f"/meetings/{meeting_id}/items/{item_id}/notes", {"notes": "改动"}),
+        (f"/meetings/{meeting_id}/items/{item_id}/vote", {"question": "是否同意？", "rule": "majority_of_cast"}),
+        (f"/meetings/{meeting_id}/items/{item_id}/withdraw", {"reason": "不议了"}),
+        (f"/meetings/{meeting_id}/items/{item_id}/move", {"direction": "down"}),
+        (f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:1-1-101"])}),
+        (f"/meetings/{meeting_id}/close", {}),
+    ]
+    for url, data in attempts:
+        response = await post(client, url, data)
+        assert response.status_code == 409, url
+        assert "只能添加补记" in text_of(response.text), url
+    item = await AgendaItem.select().first()
+    assert item["notes"] == "" and item["withdrawn_at"] is None
+
+
+async def test_an_addendum_keeps_its_author_and_time(client):
+    world = await build_world()
+    meeting_id, item_id = await closed_meeting(client, world)
+    response = await post(client, f"/meetings/{meeting_id}/addenda", {"text": "", "item": str(item_id)})
+    assert response.status_code == 400
+    assert "请填写补记内容" in text_of(response.text)
+    response = await post(client, f"/meetings/{meeting_id}/addenda",
+                          {"text": "会后物业确认充电棚选址已报消防部门审核。", "item": str(item_id)})
+    assert response.status_code == 200
+    row = await Addendum.select().first()
+    assert row["author"] == world.users["sec_alpha"] and row["agenda_item"] == item_id and row["at"]
+    page = text_of(response.text)
+    assert "会后物业确认充电棚选址已报消防部门审核。" in page
+
+
+async def test_addenda_wait_until_the_meeting_is_closed(client):
+    await build_world()
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client)
+    response = await post(client, f"/meetings/{meeting_id}/addenda", {"text": "补记"})
+    assert response.status_code == 409
+    assert not await Addendum.exists()
+
+
+@pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("committee_alpha", 403), ("sec_beta", 404)])
+async def test_only_the_secretary_closes_and_only_recorders_add_addenda(client, username, status):
+    world = await build_world()
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client, days=3)
+    await add_item(client, meeting_id, await proposal(world))
+    await publish(client, meeting_id)
+    await post(client, "/logout")
+    await login(client, username)
+    assert (await post(client, f"/meetings/{meeting_id}/close")).status_code == status
+    assert (await Meeting.select(Meeting.status).first())["status"] == "published"
+
+
+async def test_a_draft_cannot_be_closed(client):
+    await build_world()
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client)
+    response = await post(client, f"/meetings/{meeting_id}/close")
+    assert response.status_code == 409
