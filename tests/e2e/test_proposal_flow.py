@@ -69,7 +69,10 @@ def test_a_resident_proposes_neighbours_second_and_the_secretary_accepts(
     expect(resident.locator(".notice-success")).to_contain_text("您的提议编号为")
     number = int(re.search(r"/proposals/(\d+)$", resident.url).group(1))
     expect(resident.locator(".proposal-photos img")).to_have_count(1)
-    assert resident.locator(".proposal-photos img").evaluate("img => img.naturalWidth") == 640
+    photo = resident.locator(".proposal-photos img")
+    photo.scroll_into_view_if_needed()  # a lazily loaded image loads once it is in view
+    photo.evaluate("img => img.complete ? null : new Promise(done => img.addEventListener('load', done, {once: true}))")
+    assert photo.evaluate("img => img.naturalWidth") == 640
 
     # Two neighbours, each on their own phone, second it.
     for key in NEIGHBOURS:
