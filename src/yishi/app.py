@@ -31,6 +31,7 @@ from yishi.roster.views import RosterController
 from yishi.settings import PROJECT_ROOT, Settings
 from yishi.supervision import ui as supervision_ui
 from yishi.supervision.views import BoardController, EscalationController, FiguresController
+from yishi.voting.live_views import LiveController
 from yishi.voting.views import PublicBallotController, StaffBallotController
 from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
@@ -48,6 +49,7 @@ CONTROLLERS = [
     RosterController,
     StaffBallotController,
     PublicBallotController,
+    LiveController,
     MeetingController,
     MeetingPublicController,
     ProposalPublicController,

@@ -43,6 +43,35 @@ async def test_fifty_simultaneous_votes_for_one_household_over_link_paper_and_pr
     assert len(counted) == 1 and counted[0]["receipt_code"] == receipts[0].receipt_code
 
 
+async def test_a_thousand_simultaneous_submissions_for_one_household_over_every_channel_count_once(world: World):
+    ballot_id = await _ballot(world, BallotSettings())
+    household = world.households["alpha:2-1-101"]
+    user = world.users["sec_alpha"]
+
+    def attempt(n: int):
+        match n % 4:
+            case 0:
+                return service.cast_link_vote(ballot_id, household, "yes", at=NOW)
+            case 1:
+                return service.record_paper_vote(ballot_id, "2-1-101", "no", f"P-{n}", actor=user, at=NOW)
+            case 2:
+                return service.record_room_vote(ballot_id, "2-1-101", "abstain", actor=user, at=NOW)
+            case _:
+                return service.record_proxy_vote(ballot_id, "2-1-101", "yes", "王秀英", "委托书",
+                                                 actor=user, at=NOW)
+
+    outcomes = await asyncio.gather(*(attempt(n) for n in range(1000)), return_exceptions=True)
+    receipts = [o for o in outcomes if isinstance(o, service.Receipt)]
+    refused = [o for o in outcomes if isinstance(o, AlreadyVoted)]
+    others = [o for o in outcomes if not isinstance(o, (service.Receipt, AlreadyVoted))]
+    assert not others, others[:3]
+    assert len(receipts) == 1 and len(refused) == 999
+    counted = await BallotVote.select().where(BallotVote.voided_at.is_null())
+    assert len(counted) == 1 and counted[0]["receipt_code"] == receipts[0].receipt_code
+    assert (await service.current_count(await service.ballot_in_compound(world.compounds["alpha"], ballot_id))
+            ).actual.cast == 1
+
+
 async def test_simultaneous_changes_of_a_link_vote_leave_one_vote_with_the_last_choice(world: World):
     ballot_id = await _ballot(world, BallotSettings(changeable=True))
     household = world.households["alpha:1-1-102"]

@@ -14,6 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, ServerSentEvent, Template
 
+from yishi import i18n
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.actions import evidence, flow, home, service
@@ -258,4 +259,5 @@ class MyActionsController(Controller):
             return engine.get_template("actions/_my_actions.html").render(panel=panel)
 
         topic = service.home_topic(compounds) if compounds else channels.topic_name("actions", "none")
-        return stream(topic, render)
+        # Each person's panel is their own: screens share a render only per person and language.
+        return stream(topic, render, view=f"user:{principal.user_id}:{i18n.current_language()}")

@@ -2,7 +2,9 @@
 
 A stream sends the current state at once (so a screen that reconnects is
 current), then again after each notification of its topic. Within one worker,
-screens watching the same topic share one render per notification.
+screens watching the same topic and ``view`` share one render per notification:
+give a different ``view`` to screens whose render differs (a voter who may see
+the figures and one who may not).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ KEEPALIVE_SECONDS = 15.0
 RENDER_CACHE_SIZE = 256
 
 Render = Callable[[], Awaitable[str]]
-_renders: OrderedDict[tuple[str, str], asyncio.Future[str]] = OrderedDict()
+_renders: OrderedDict[tuple[str, str, str], asyncio.Future[str]] = OrderedDict()
 
 
-async def _shared_render(topic: str, message_id: str, render: Render) -> str:
-    key = (topic, message_id)
+async def _shared_render(topic: str, view: str, message_id: str, render: Render) -> str:
+    key = (topic, view, message_id)
     future = _renders.get(key)
     if future is None:
         future = asyncio.get_running_loop().create_future()
@@ -40,7 +42,7 @@ async def _shared_render(topic: str, message_id: str, render: Render) -> str:
     return await asyncio.shield(future)
 
 
-async def _events(topic: str, render: Render, event: str) -> AsyncGenerator[ServerSentEventMessage, None]:
+async def _events(topic: str, render: Render, event: str, view: str = "") -> AsyncGenerator[ServerSentEventMessage, None]:
     plugin = channels.plugin()
     subscriber = await plugin.subscribe([topic])
     try:
@@ -56,13 +58,13 @@ async def _events(topic: str, render: Render, event: str) -> AsyncGenerator[Serv
             while subscriber.qsize:
                 message = await anext(iterator)
             message_id = str(channels.decode(message).get("id", ""))
-            yield ServerSentEventMessage(data=await _shared_render(topic, message_id, render), event=event)
+            yield ServerSentEventMessage(data=await _shared_render(topic, view, message_id, render), event=event)
     finally:
         # A disconnect cancels the generator; keep the unsubscription from being cancelled too.
         with contextlib.suppress(Exception):
             await asyncio.shield(plugin.unsubscribe(subscriber))
 
 
-def stream(topic: str, render: Render, event: str = "update") -> ServerSentEvent:
+def stream(topic: str, render: Render, event: str = "update", *, view: str = "") -> ServerSentEvent:
     """An SSE response for htmx's SSE extension (``sse-swap="update"``)."""
-    return ServerSentEvent(_events(topic, render, event), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return ServerSentEvent(_events(topic, render, event, view), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

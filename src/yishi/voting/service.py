@@ -97,10 +97,21 @@ def when_text(value: datetime) -> str:
              time=local.strftime("%H:%M"))
 
 
+def ballot_topic(ballot_id: int) -> str:
+    """The live topic of one ballot's figures (consoles, voters' pages)."""
+    return channels.topic_name("ballot", ballot_id)
+
+
+def compound_topic(compound_id: int) -> str:
+    """Fires when any ballot of the compound changes, opening and closing
+    included, so a projector moves on to the item being voted."""
+    return channels.topic_name("ballots", compound_id)
+
+
 def ballot_changed(ballot_id: int, compound_id: int) -> None:
     """Tell live screens a ballot's figures changed (after the commit)."""
-    channels.notify(channels.topic_name("ballot", ballot_id))
-    channels.notify(channels.topic_name("ballots", compound_id))
+    channels.notify(ballot_topic(ballot_id))
+    channels.notify(compound_topic(compound_id))
 
 
 # The state of a ballot --------------------------------------------------------------

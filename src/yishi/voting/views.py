@@ -23,7 +23,7 @@ from yishi.errors import DomainError, FormErrors, Forbidden, NotFound
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.roster.tables import Building
-from yishi.voting import labels, service
+from yishi.voting import labels, screen, service
 from yishi.voting.rules import Rule
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -34,6 +34,17 @@ T = TypeVar("T")
 
 def _figures_context() -> dict[str, Any]:
     return {"labels": labels, "Rule": Rule}
+
+
+async def console_live_context(ballot: dict[str, Any]) -> dict[str, Any]:
+    """What the console's live part (``voting/_console_live.html``) shows."""
+    tally = await screen.live_tally(ballot)
+    return {
+        "hands": await service.hand_count(ballot["id"]),
+        "figures": tally.figures,
+        "chart": tally.chart,
+        "not_voted": None if ballot["status"] == service.CLOSED else await screen.not_voted(ballot),
+    }
 
 
 def _console_url(code: str, ballot_id: int) -> str:
@@ -108,15 +119,13 @@ class StaffBallotController(Controller):
                            key=lambda b: service.natural_key(b[1] or ""))
         if limit is not None:
             buildings = [b for b in buildings if b[0] in limit]
-        count = None if ballot["status"] == service.CLOSED else await service.current_count(ballot)
         return Template(template_name="voting/console.html", status_code=status, context={
             "principal": principal, "compound": compound, "ballot": ballot,
             "phase": service.phase(ballot, now), "now": now,
             "roll": roll, "roll_voters": len({e["voter_key"] for e in roll}),
             "votes": await service.votes(ballot_id),
             "conflicts": await service.conflicts(ballot_id),
-            "hands": await service.hand_count(ballot_id),
-            "figures": service.result_json(ballot, count) if count else ballot["result"],
+            **await console_live_context(ballot),
             "history": await audit.history("ballot", ballot_id),
             "buildings": buildings,
             "choices": service.choices_of(ballot),
@@ -353,13 +362,7 @@ class PublicBallotController(Controller):
         if household is not None:
             entry, own_votes = await service.household_votes(ballot, household.household_id)
         visible = service.results_visible_to_voter(ballot, bool(own_votes))
-        figures = None
-        if visible:
-            if ballot["status"] == service.CLOSED:
-                figures = ballot["result"]
-            else:
-                count = await service.current_count(ballot)
-                figures = service.result_json(ballot, count) if count else None
+        tally = await screen.live_tally(ballot) if visible else None
         link_stream = service.stream_for(ballot, service.LINK)
         link_vote = next((v for v in own_votes if v["stream"] == link_stream), None)
         state = service.phase(ballot, now)
@@ -369,7 +372,8 @@ class PublicBallotController(Controller):
         return Template(template_name="voting/ballot.html", status_code=status, context={
             "compound": compound, "ballot": ballot, "household": household, "entry": entry,
             "own_votes": own_votes, "link_vote": link_vote, "phase": state, "can_vote": can_vote,
-            "figures": figures, "choices": service.choices_of(ballot),
+            "figures": tally.figures if tally else None, "chart": tally.chart if tally else None,
+            "choices": service.choices_of(ballot),
             "values": values or ({"choice": link_vote["choice"]} if link_vote else {}),
             "errors": errors or {}, "next": f"/c/{compound['code']}/ballots/{ballot_id}", "receipt": receipt,
             **_figures_context(),
