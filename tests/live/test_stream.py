@@ -37,3 +37,22 @@ async def test_a_burst_of_changes_becomes_one_refresh(client):
     await asyncio.sleep(channels.COALESCE_SECONDS * 2)
     assert len(renders) == 2
     await events.aclose()
+
+
+async def test_screens_of_different_views_on_one_topic_each_get_their_own_render(client):
+    topic = channels.topic_name("actions", 3)
+
+    def panel(name: str):
+        async def render() -> str:
+            return f"<p>{name}'s actions</p>"
+        return render
+
+    manager = _events(topic, panel("manager"), "update", "user:1")
+    secretary = _events(topic, panel("secretary"), "update", "user:2")
+    assert (await anext(manager)).data == "<p>manager's actions</p>"
+    assert (await anext(secretary)).data == "<p>secretary's actions</p>"
+    channels.notify(topic)
+    assert (await asyncio.wait_for(anext(manager), 2)).data == "<p>manager's actions</p>"
+    assert (await asyncio.wait_for(anext(secretary), 2)).data == "<p>secretary's actions</p>"
+    await manager.aclose()
+    await secretary.aclose()
