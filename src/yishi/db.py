@@ -3,8 +3,10 @@ open write transactions that cannot deadlock on SQLite, run migrations."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -63,12 +65,32 @@ def write_transaction() -> Any:
 
     On SQLite it is IMMEDIATE: it takes the write lock before the first read, so
     two writers queue on the busy timeout instead of failing with "database is
-    locked" when the second tries to upgrade its read lock.
+    locked" when the second tries to upgrade its read lock. Within the process
+    (SQLite is served by one) writers also queue on an asyncio lock first, so
+    they wait their turn instead of polling SQLite's busy handler, whose sleeps
+    grow long under a burst of votes.
     """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
+        return _sqlite_write_transaction(db)
     return db.transaction()
+
+
+_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_write_transaction(db: SQLiteEngine) -> AsyncIterator[Any]:
+    if db.current_transaction.get() is not None:  # nested: the outer transaction holds the lock
+        async with db.transaction(transaction_type=TransactionType.immediate) as transaction:
+            yield transaction
+        return
+    loop = asyncio.get_running_loop()
+    lock = _writer_locks.get(loop)
+    if lock is None:
+        lock = _writer_locks[loop] = asyncio.Lock()
+    async with lock, db.transaction(transaction_type=TransactionType.immediate) as transaction:
+        yield transaction
 
 
 async def prepare(settings: Settings) -> None:

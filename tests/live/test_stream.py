@@ -56,3 +56,26 @@ async def test_screens_of_different_views_on_one_topic_each_get_their_own_render
     assert (await asyncio.wait_for(anext(secretary), 2)).data == "<p>secretary's actions</p>"
     await manager.aclose()
     await secretary.aclose()
+
+
+async def test_screens_connecting_at_once_share_renders_and_none_sees_a_state_older_than_its_arrival(client):
+    state = {"votes": 0}
+    renders = []
+
+    async def render() -> str:
+        renders.append(state["votes"])
+        await asyncio.sleep(0.05)
+        return f"<p>{state['votes']}</p>"
+
+    topic = channels.topic_name("ballot", 9)
+    early = [_events(topic, render, "update") for _ in range(50)]
+    first = asyncio.gather(*(anext(events) for events in early))
+    await asyncio.sleep(0.01)  # the first render is under way, having read 0 votes
+    state["votes"] = 1
+    late = [_events(topic, render, "update") for _ in range(50)]
+    seen_early, seen_late = await first, await asyncio.gather(*(anext(events) for events in late))
+    assert len(renders) <= 3
+    assert {m.data for m in seen_late} == {"<p>1</p>"}
+    assert {m.data for m in seen_early} <= {"<p>0</p>", "<p>1</p>"}
+    for events in early + late:
+        await events.aclose()

@@ -42,11 +42,56 @@ async def _shared_render(topic: str, view: str, message_id: str, render: Render)
     return await asyncio.shield(future)
 
 
+class _Snapshot:
+    """The renders of one (topic, view) for screens that connect: the one
+    running, and the next one, which every screen arriving meanwhile shares."""
+
+    def __init__(self) -> None:
+        self.running: asyncio.Future[str] | None = None
+        self.waiting: asyncio.Future[str] | None = None
+
+
+_snapshots: dict[tuple[str, str], _Snapshot] = {}
+_snapshot_tasks: set[asyncio.Task[None]] = set()
+
+
+async def _current_render(topic: str, view: str, render: Render) -> str:
+    """A render that starts after this call, shared by every screen of the same
+    view connecting meanwhile: a thousand screens (re)connecting at once cost
+    a few renders, and none is shown a state older than its subscription."""
+    key = (topic, view)
+    slot = _snapshots.setdefault(key, _Snapshot())
+    if slot.waiting is None:
+        slot.waiting = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(_render_next(key, slot, render))
+        _snapshot_tasks.add(task)
+        task.add_done_callback(_snapshot_tasks.discard)
+    return await asyncio.shield(slot.waiting)
+
+
+async def _render_next(key: tuple[str, str], slot: _Snapshot, render: Render) -> None:
+    if slot.running is not None:
+        # The render under way may have read the database before the waiting screens subscribed.
+        with contextlib.suppress(Exception):
+            await asyncio.shield(slot.running)
+    future, slot.waiting = slot.waiting, None
+    assert future is not None
+    slot.running = future
+    try:
+        future.set_result(await render())
+    except Exception as error:  # noqa: BLE001 - handed to every waiting screen
+        future.set_exception(error)
+    finally:
+        slot.running = None
+        if slot.waiting is None and _snapshots.get(key) is slot:
+            del _snapshots[key]
+
+
 async def _events(topic: str, render: Render, event: str, view: str = "") -> AsyncGenerator[ServerSentEventMessage, None]:
     plugin = channels.plugin()
     subscriber = await plugin.subscribe([topic])
     try:
-        yield ServerSentEventMessage(data=await render(), event=event, retry=2000)
+        yield ServerSentEventMessage(data=await _current_render(topic, view, render), event=event, retry=2000)
         iterator = subscriber.iter_events()
         while True:
             try:
