@@ -20,29 +20,6 @@ async def _ballot(world: World, settings: BallotSettings) -> int:
     return await service.open_ballot(world.compounds["alpha"], item, settings, actor=None, at=NOW)
 
 
-async def test_fifty_simultaneous_votes_for_one_household_over_link_paper_and_proxy_count_once(world: World):
-    ballot_id = await _ballot(world, BallotSettings())
-    household = world.households["alpha:1-1-101"]
-    user = world.users["sec_alpha"]
-
-    def attempt(n: int):
-        match n % 3:
-            case 0:
-                return service.cast_link_vote(ballot_id, household, "yes", at=NOW)
-            case 1:
-                return service.record_paper_vote(ballot_id, "1-1-101", "no", f"P-{n}", actor=user, at=NOW)
-            case _:
-                return service.record_proxy_vote(ballot_id, "1-1-101", "abstain", "王秀英", "委托书",
-                                                 actor=user, at=NOW)
-
-    outcomes = await asyncio.gather(*(attempt(n) for n in range(50)), return_exceptions=True)
-    receipts = [o for o in outcomes if isinstance(o, service.Receipt)]
-    refused = [o for o in outcomes if isinstance(o, AlreadyVoted)]
-    assert len(receipts) == 1 and len(refused) == 49, [o for o in outcomes if not isinstance(o, (service.Receipt, AlreadyVoted))]
-    counted = await BallotVote.select().where(BallotVote.voided_at.is_null())
-    assert len(counted) == 1 and counted[0]["receipt_code"] == receipts[0].receipt_code
-
-
 async def test_a_thousand_simultaneous_submissions_for_one_household_over_every_channel_count_once(world: World):
     ballot_id = await _ballot(world, BallotSettings())
     household = world.households["alpha:2-1-101"]
