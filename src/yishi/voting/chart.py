@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yishi.areas import parse_area
+from yishi.documents.shares import format_share, share_tenths
 from yishi.voting.rules import ABSTAIN, NO, YES
 
 WIDTH = 640
@@ -35,16 +36,9 @@ class Bar:
     length: int
 
     @property
-    def share_tenths(self) -> int | None:
-        """The share in tenths of a percent, rounded half up (None: nothing to divide by)."""
-        if self.whole <= 0:
-            return None
-        return (self.part * 2000 + self.whole) // (2 * self.whole)
-
-    @property
     def share_text(self) -> str:
-        tenths = self.share_tenths
-        return "—" if tenths is None else f"{tenths // 10}.{tenths % 10}%"
+        """The share as documents print it: exact, in tenths of a percent ("—": nothing to divide by)."""
+        return format_share(share_tenths(self.part, self.whole))
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,9 @@ class NotVoted:
     groups: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-async def not_voted(ballot: dict[str, Any]) -> NotVoted:
-    entries = await service.roll(ballot["id"])
+async def not_voted(ballot: dict[str, Any], entries: list[dict[str, Any]] | None = None) -> NotVoted:
+    """``entries``: the ballot's roll, when the caller has already read it."""
+    entries = entries if entries is not None else await service.roll(ballot["id"])
     voted = {row["voter_key"] for row in await BallotVote.select(BallotVote.voter_key).where(
         (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null())}
     waiting: dict[str, list[dict[str, Any]]] = {}

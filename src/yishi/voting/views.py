@@ -36,14 +36,14 @@ def _figures_context() -> dict[str, Any]:
     return {"labels": labels, "Rule": Rule}
 
 
-async def console_live_context(ballot: dict[str, Any]) -> dict[str, Any]:
-    """What the console's live part (``voting/_console_live.html``) shows."""
+async def console_live_context(ballot: dict[str, Any], roll: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the console's live part (``voting/_console_live.html``) shows (``roll``: if already read)."""
     tally = await screen.live_tally(ballot)
     return {
         "hands": await service.hand_count(ballot["id"]),
         "figures": tally.figures,
         "chart": tally.chart,
-        "not_voted": None if ballot["status"] == service.CLOSED else await screen.not_voted(ballot),
+        "not_voted": None if ballot["status"] == service.CLOSED else await screen.not_voted(ballot, roll),
     }
 
 
@@ -125,7 +125,7 @@ class StaffBallotController(Controller):
             "roll": roll, "roll_voters": len({e["voter_key"] for e in roll}),
             "votes": await service.votes(ballot_id),
             "conflicts": await service.conflicts(ballot_id),
-            **await console_live_context(ballot),
+            **await console_live_context(ballot, roll),
             "history": await audit.history("ballot", ballot_id),
             "buildings": buildings,
             "choices": service.choices_of(ballot),
