@@ -10,11 +10,12 @@ from yishi.voting.counting import (
     CastVote,
     Hands,
     RollLine,
-    SecretLine,
+    SecretSum,
     count_hands,
     count_open,
     count_secret,
     equal_shares,
+    participation,
 )
 from yishi.voting.recount import load_and_tally
 from yishi.voting.rules import Rule
@@ -76,9 +77,10 @@ def test_a_perfect_tie_deems_nothing():
 
 def test_a_secret_export_recounts_the_same_without_real_areas():
     participants = [("h:1", "count"), ("o:zhang", "count"), ("h:4", "count")]
-    lines = [SecretLine("AAAA-1111", "yes", 9000), SecretLine("BBBB-2222", "yes", 21000),
-             SecretLine("CCCC-3333", "no", 8000)]
-    count = count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, lines)
+    choices = [("AAAA-1111", "yes", "count"), ("BBBB-2222", "yes", "count"), ("CCCC-3333", "no", "count")]
+    sums = [SecretSum("count", "yes", 2, 30000), SecretSum("count", "no", 1, 8000),
+            SecretSum("count", "abstain", 0, 0)]
+    count = count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices, sums)
     assert count.exports is not None
     recount = load_and_tally("civil_code_ordinary", count.exports.roll_csv, count.exports.votes_csv)
     assert recount == count.actual
@@ -88,7 +90,26 @@ def test_a_secret_export_recounts_the_same_without_real_areas():
 
 def test_a_secret_count_refuses_participants_without_as_many_choices():
     with pytest.raises(ValueError, match="took part"):
-        count_secret(Rule.MAJORITY_OF_CAST, None, ROLL, [("h:1", "count")], [])
+        count_secret(Rule.MAJORITY_OF_CAST, None, ROLL, [("h:1", "count")], [], [])
+
+
+def test_a_secret_count_refuses_sums_that_do_not_match_the_participants():
+    participants = [("h:1", "count"), ("h:4", "count")]
+    choices = [("AAAA-1111", "yes", "count"), ("CCCC-3333", "no", "count")]
+    with pytest.raises(ValueError, match="weights"):
+        count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices,
+                     [SecretSum("count", "yes", 1, 9000), SecretSum("count", "no", 1, 9000)])
+    with pytest.raises(ValueError, match="sums"):
+        count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices,
+                     [SecretSum("count", "yes", 2, 17000)])
+
+
+def test_participation_of_a_sealed_ballot_says_nothing_of_the_choices():
+    figures = participation(Rule.CIVIL_CODE_ORDINARY, ROLL, ["h:1", "o:zhang"])
+    assert figures == {
+        "rule": "civil_code_ordinary", "quorum_met": False, "total_area_m2": "500.00", "total_owners": 4,
+        "participating_area_m2": "300.00", "participating_owners": 2, "ballots_cast": 2, "sealed": True,
+    }
 
 
 def test_a_show_of_hands_cannot_exceed_the_roll():

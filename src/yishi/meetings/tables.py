@@ -25,7 +25,9 @@ class Meeting(Table, tablename="meeting"):
     ``building_ids`` lists the buildings it concerns (empty: the whole
     compound). ``status``: draft → published → closed. After publication an
     owners' decision may withdraw items but not add them; after closing only
-    addenda are added.
+    addenda are added. ``votes_open_at``/``votes_close_at``: the voting period
+    the notice announced (required for an owners' decision, optional for the
+    other kinds); the votes on the notice's items take votes only within it.
     """
 
     compound = ForeignKey(Compound, on_delete=OnDelete.cascade, null=False)
@@ -44,6 +46,8 @@ class Meeting(Table, tablename="meeting"):
     urgent_reason = Text(default="")
     voting_method = Text(default="")
     committee_informed_at = Timestamptz(null=True, default=None)
+    votes_open_at = Timestamptz(null=True, default=None)
+    votes_close_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
     closed_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -104,7 +104,8 @@ def _choices(figures: Mapping[str, Any], options: Sequence[str]) -> list[tuple[s
 
 
 def tally_chart(figures: Mapping[str, Any], options: Sequence[str] = ()) -> TallyChart:
-    """The chart of one count (``result_json(...)["actual"]``: the rules engine's figures)."""
+    """The chart of one count (``result_json(...)["actual"]``: the rules engine's
+    figures); of participation alone for sealed figures (``counting.participation``)."""
     counts_owners = figures["rule"] in ("civil_code_ordinary", "civil_code_special")
     cast = int(figures["ballots_cast"])
     participating = int(figures["participating_owners"]) if counts_owners else cast
@@ -121,7 +122,7 @@ def tally_chart(figures: Mapping[str, Any], options: Sequence[str] = ()) -> Tall
 
     add("took_part", participating, int(figures["total_owners"]), participating_area,
         _area(figures["total_area_m2"]), False)
-    choices = _choices(figures, options)
+    choices = [] if figures.get("sealed") else _choices(figures, options)
     top_count = max((count for code, count, _a in choices if code != ABSTAIN), default=0)
     for code, count, area in choices:
         add(code, count, participating, area, participating_area,

@@ -70,13 +70,15 @@ class CastVote:
 
 
 @dataclass(frozen=True)
-class SecretLine:
-    """A secret choice: receipt code, choice, the owner's whole area as weight."""
+class SecretSum:
+    """A secret ballot's running sum for one choice of one stream: how many
+    owners chose it and their exclusive area. The choices themselves are
+    ``(receipt_code, choice, stream)`` triples, with no weight."""
 
-    receipt_code: str
+    stream: str
     choice: str
+    owners: int
     area: int
-    stream: str = STREAM_COUNT
 
 
 @dataclass(frozen=True)
@@ -152,24 +154,29 @@ def count_secret(
     options: Sequence[str] | None,
     roll: Sequence[RollLine],
     participants: Iterable[tuple[str, str]],
-    lines: Iterable[SecretLine],
+    choices: Iterable[tuple[str, str, str]],
+    sums: Iterable[SecretSum],
     *,
     deemed: bool = False,
 ) -> Count:
-    """Count a secret ballot from who took part (``(voter_key, stream)`` pairs)
-    and the choices kept apart under receipt codes."""
+    """Count a secret ballot from who took part (``(voter_key, stream)`` pairs),
+    the choices kept apart under receipt codes (``(receipt_code, choice,
+    stream)``) and the running sums of each choice's area."""
     participants = list(participants)
-    lines = list(lines)
-    binding = _secret_inputs(
-        rule, roll, {k for k, s in participants if s in BINDING_STREAMS},
-        [line for line in lines if line.stream in BINDING_STREAMS],
-    )
-    consulted = {k for k, s in participants if s == STREAM_CONSULTATION}
-    consultation = None
-    if consulted:
-        inputs = _secret_inputs(
-            rule, roll, consulted, [line for line in lines if line.stream == STREAM_CONSULTATION]
+    choices = list(choices)
+    sums = list(sums)
+
+    def inputs_of(streams: tuple[str, ...]) -> _Inputs:
+        return _secret_inputs(
+            rule, roll, {k for k, s in participants if s in streams},
+            [(code, choice) for code, choice, s in choices if s in streams],
+            [line for line in sums if line.stream in streams],
         )
+
+    binding = inputs_of(BINDING_STREAMS)
+    consultation = None
+    if any(s == STREAM_CONSULTATION for _k, s in participants):
+        inputs = inputs_of((STREAM_CONSULTATION,))
         consultation = tally(inputs.roll, inputs.votes, rule, options)
     return _finish(rule, options, roll, binding, consultation, deemed)
 
@@ -291,36 +298,65 @@ def _open_inputs(rule: Rule, roll: Sequence[RollLine], votes: Sequence[CastVote]
 
 
 def _secret_inputs(
-    rule: Rule, roll: Sequence[RollLine], participants: set[str], lines: Sequence[SecretLine]
+    rule: Rule,
+    roll: Sequence[RollLine],
+    participants: set[str],
+    choices: Sequence[tuple[str, str]],
+    sums: Sequence[SecretSum],
 ) -> _Inputs:
-    if len(participants) != len(lines):
+    """Each participant is a receipt code; the area of each choice (its running
+    sum) is shared out evenly among the codes that chose it, so per choice the
+    headcount and the area are exact while no line carries an owner's own area."""
+    if len(participants) != len(choices):
         raise ValueError(
-            f"{len(participants)} voters took part but {len(lines)} choices are recorded"
+            f"{len(participants)} voters took part but {len(choices)} choices are recorded"
         )
-    weight = {key: 0 for key in participants}
-    for line in roll:
-        if line.voter_key in weight:
-            weight[line.voter_key] += line.area
-    if sum(weight.values()) != sum(line.area for line in lines):
+    chosen: dict[str, list[str]] = {}
+    for code, choice in sorted(choices):
+        chosen.setdefault(choice, []).append(code)
+    area: dict[str, int] = {}
+    for line in sums:
+        if line.owners:
+            area[line.choice] = area.get(line.choice, 0) + line.area
+    if {c: len(codes) for c, codes in chosen.items()} != {
+        c: sum(s.owners for s in sums if s.choice == c) for c in area
+    }:
+        raise ValueError("the choices' sums do not match the choices recorded")
+    weight = sum(line.area for line in roll if line.voter_key in participants)
+    if weight != sum(area.values()):
         raise ValueError("the choices' weights do not add up to the participants' areas")
     groups = _groups(rule, roll)
     absent = [line for line in roll if line.voter_key not in participants]
-    ordered = sorted(lines, key=lambda line: line.receipt_code)
-    real = [RollEntry(line.receipt_code, line.area) for line in ordered]
-    shared: list[RollEntry] = []
-    by_choice: dict[str, list[SecretLine]] = {}
-    for line in ordered:
-        by_choice.setdefault(line.choice, []).append(line)
-    shares = {
-        choice: iter(equal_shares(sum(line.area for line in group), len(group)))
-        for choice, group in by_choice.items()
-    }
-    shared = [RollEntry(line.receipt_code, next(shares[line.choice])) for line in ordered]
-    votes = [Vote(line.receipt_code, line.choice) for line in ordered]
+    shares = {choice: iter(equal_shares(area[choice], len(codes))) for choice, codes in chosen.items()}
+    ordered = sorted((code, choice) for choice, codes in chosen.items() for code in codes)
+    shared = [RollEntry(code, next(shares[choice])) for code, choice in ordered]
+    votes = [Vote(code, choice) for code, choice in ordered]
     return _Inputs(
-        roll=[*real, *(_entry(rule, line, groups, real_key=True) for line in absent)],
+        roll=[*shared, *(_entry(rule, line, groups, real_key=True) for line in absent)],
         votes=votes,
         export_roll=[*shared, *(_entry(rule, line, groups, real_key=False) for line in absent)],
         export_votes=votes,
         non_voters=_non_voters(roll, participants),
     )
+
+
+PARTICIPATION_KEYS = (
+    "rule", "quorum_met", "total_area_m2", "total_owners", "participating_area_m2",
+    "participating_owners", "ballots_cast",
+)
+
+
+def participation(rule: Rule, roll: Sequence[RollLine], participants: Iterable[str]) -> dict[str, object]:
+    """Who took part, and nothing of what they chose: the figures an open
+    secret ballot shows (``participants``: voter keys of the binding streams).
+    The rules engine counts it, every participant as abstaining, and only
+    its participation figures are kept."""
+    voted = set(participants)
+    groups = _groups(rule, roll)
+    names: dict[str, str] = {}
+    for line in roll:
+        if line.voter_key in voted:
+            names.setdefault(line.voter_key, line.voter)
+    figures = tally([_entry(rule, line, groups, real_key=True) for line in roll],
+                    [Vote(name, ABSTAIN) for name in names.values()], rule).to_json_dict()
+    return {**{key: figures[key] for key in PARTICIPATION_KEYS}, "sealed": True}

@@ -17,13 +17,17 @@ from yishi.voting.tables import Ballot, BallotVote
 
 def figures_on_screen(ballot: dict[str, Any]) -> bool:
     """A projector is seen by the whole room, voters who have not voted yet
-    included: it shows the split only where voters may see it while voting."""
-    return ballot["status"] == service.CLOSED or ballot["results_visibility"] == "live"
+    included: it shows the split only where voters may see it while voting,
+    and never while a secret vote is open."""
+    if ballot["status"] == service.CLOSED:
+        return True
+    return ballot["results_visibility"] == "live" and not service.sealed(ballot)
 
 
 @dataclass(frozen=True)
 class LiveTally:
-    """A ballot's figures as they stand (the frozen result once closed)."""
+    """A ballot's figures as they stand (the frozen result once closed; only
+    participation while a secret ballot is open, with ``figures["sealed"]``)."""
 
     figures: dict[str, Any] | None
     chart: TallyChart | None
@@ -34,6 +38,8 @@ class LiveTally:
 async def live_tally(ballot: dict[str, Any]) -> LiveTally:
     if ballot["status"] == service.CLOSED:
         figures = ballot["result"]
+    elif service.sealed(ballot):
+        figures = {"actual": await service.participation(ballot), "sealed": True}
     else:
         count = await service.current_count(ballot)
         figures = service.result_json(ballot, count) if count else None

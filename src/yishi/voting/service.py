@@ -24,7 +24,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,10 +38,11 @@ from yishi.audit import service as audit
 from yishi.db import write_transaction
 from yishi.errors import Conflict, DomainError, FormErrors, Forbidden, NotFound
 from yishi.i18n import gettext as _
+from yishi.i18n import ngettext
 from yishi.live import channels
 from yishi.meetings.tables import AgendaItem, Attendance, Invitation, Meeting
 from yishi.roster.tables import Compound, Household, Party
-from yishi.voting import cityimport, counting
+from yishi.voting import cityimport, counting, receipts
 from yishi.voting.counting import (
     STREAM_CITY,
     STREAM_CONSULTATION,
@@ -50,11 +51,11 @@ from yishi.voting.counting import (
     Count,
     Hands,
     RollLine,
-    SecretLine,
+    SecretSum,
 )
 from yishi.voting.labels import channel_label
 from yishi.voting.rules import ABSTAIN, YES_NO_CHOICES, Rule, TallyError, validate_options
-from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, HandCount, SecretChoice
+from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, HandCount, SecretChoice, SecretTally
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -65,7 +66,6 @@ LINK, PAPER, ROOM, PROXY, CITY = "link", "paper", "room", "proxy", "city"
 OPEN, CLOSED = "open", "closed"
 SCHEDULED, OVERDUE = "scheduled", "overdue"
 HAND_RULES = (Rule.MAJORITY_OF_CAST, Rule.TWO_THIRDS_OF_CAST)
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PROXY_LOCK_CLASS = 7301  # pg_advisory_xact_lock(class, meeting id): one proxy cap check at a time
 ATTEMPTS = 3
 
@@ -78,16 +78,6 @@ class AlreadyVoted(Conflict):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def new_receipt_code() -> str:
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
-    return f"{code[:4]}-{code[4:]}"
-
-
-def normalise_receipt(text: str) -> str:
-    raw = re.sub(r"[^0-9A-Za-z]", "", text).upper()
-    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 
 def when_text(value: datetime) -> str:
@@ -219,10 +209,12 @@ def settings_from_form(form: dict[str, str]) -> BallotSettings:
             errors["closes_at"] = _("Enter when voting ends, for example 2026-11-30 18:00.")
     if errors:
         raise FormErrors(errors)
+    secret = form.get("secret") == "on"
     return BallotSettings(
         roll_source=roll_source,
-        secret=form.get("secret") == "on",
-        results_visibility=visibility,
+        secret=secret,
+        # A secret vote shows its figures per choice to nobody before it closes.
+        results_visibility="after_closing" if secret else visibility,
         changeable=form.get("changeable") == "on",
         opens_at=opens_at,
         closes_at=closes_at,
@@ -246,6 +238,7 @@ async def open_ballot(
                 "Only items on the published notice can be put to a binding owners' vote. "
                 "Publish the notice with this item first."))
         roll_source = _roll_source_for(rule, settings.roll_source)
+        settings, bound = _announced_period(settings, rule, item, meeting, at)
         _check_settings(settings, at)
         options = list(validate_options(item["options"]) or ())
         roll = await _snapshot_roll(rule, roll_source, meeting, compound_id)
@@ -259,12 +252,17 @@ async def open_ballot(
             secret=settings.secret, results_visibility=settings.results_visibility,
             changeable=settings.changeable, links_binding=links_binding,
             deemed_clause=compound["deemed_votes_clause"] if rule.counts_owners else "",
-            opens_at=settings.opens_at, closes_at=settings.closes_at, status=OPEN,
+            opens_at=settings.opens_at, closes_at=settings.closes_at, notice_bound=bound, status=OPEN,
             opened_at=at, opened_by=actor,
         )).returning(Ballot.id)
         ballot_id = created[0]["id"]
         await BallotRollEntry.insert(*[BallotRollEntry(ballot=ballot_id, position=n, **entry)
                                        for n, entry in enumerate(roll)])
+        if settings.secret:
+            streams = (STREAM_COUNT,) if links_binding else (STREAM_COUNT, STREAM_CONSULTATION)
+            choices = (*options, ABSTAIN) if options else YES_NO_CHOICES
+            await SecretTally.insert(*[SecretTally(ballot=ballot_id, stream=stream, choice=choice)
+                                       for stream in streams for choice in choices])
         await audit.record(
             "ballot", ballot_id, "opened", actor=actor, compound=compound_id,
             agenda_item=item_id, rule=rule.value, roll_source=roll_source, roll_size=len(roll),
@@ -281,6 +279,31 @@ _EMPTY_ROLL: dict[str, Callable[[], str]] = {
     ROLL_PARTIES: lambda: _("the compound has no active party."),
     ROLL_ATTENDEES: lambda: _("no household has signed in at this meeting yet."),
 }
+
+
+def announced_period(item: dict[str, Any], meeting: dict[str, Any]) -> tuple[datetime | None, datetime] | None:
+    """The voting period the published notice announced for this item, if any."""
+    if item["on_published_notice"] and meeting["status"] != "draft" and meeting["votes_close_at"]:
+        return meeting["votes_open_at"], meeting["votes_close_at"]
+    return None
+
+
+def _announced_period(settings: BallotSettings, rule: Rule, item: dict[str, Any], meeting: dict[str, Any],
+                      at: datetime) -> tuple[BallotSettings, bool]:
+    """The times a vote takes votes: those its notice announced (bound: it
+    cannot close before them), else those of the form. An owners' decision
+    whose notice announced none is bound by its own closing time, if set."""
+    period = announced_period(item, meeting)
+    if period is not None:
+        opens_at, closes_at = period
+        if closes_at <= at:
+            raise DomainError(_("The voting period announced by the notice ended on %(when)s.",
+                                when=when_text(closes_at)))
+        return replace(settings, opens_at=opens_at if opens_at and opens_at > at else None,
+                       closes_at=closes_at), True
+    # A notice published before notices announced their period: an owners'
+    # decision's own closing time binds it the same way.
+    return settings, rule.counts_owners and settings.closes_at is not None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -532,21 +555,22 @@ async def _cast_once(ballot_id: int, find: FindEntry, choice: str, channel: str,
         raise FormErrors({"serial": _("Paper ballot no. %(serial)s was already entered.", serial=serial)})
     if channel == PROXY:
         await _check_proxy_cap(ballot, entry, holder)
-    code = new_receipt_code()
     recorded = dict(
         ballot=ballot_id, roll_entry=entry["id"], voter_key=entry["voter_key"], stream=stream,
         channel=channel, paper_serial=serial, proxy_holder=holder, proxy_authorization=authorization,
         recorded_by=actor, recorded_at=at,
     )
     if ballot["secret"]:
-        weight = sum(row["area"] for row in await BallotRollEntry.select(BallotRollEntry.area).where(
-            (BallotRollEntry.ballot == ballot_id) & (BallotRollEntry.voter_key == entry["voter_key"])))
-        await BallotVote.insert(BallotVote(**recorded))
+        code = receipts.new_secret_code()
+        await BallotVote.insert(BallotVote(**recorded, receipt_check=receipts.check_value(code)))
         await SecretChoice.insert(SecretChoice(
-            id=_random_id(), ballot=ballot_id, stream=stream, receipt_code=code, choice=choice,
-            area=weight))
+            id=_random_id(), ballot=ballot_id, stream=stream, receipt_code=receipts.public_part(code),
+            choice=choice))
+        await _add_to_sum(ballot_id, stream, choice, await _weight(ballot_id, entry["voter_key"]), +1)
+        await _check_secret_count(ballot_id, stream)
         detail: dict[str, Any] = {}
     else:
+        code = receipts.new_code()
         await BallotVote.insert(BallotVote(**recorded, choice=choice, receipt_code=code))
         detail = {"choice": choice, "receipt_code": code}
     await audit.record(
@@ -561,6 +585,47 @@ async def _cast_once(ballot_id: int, find: FindEntry, choice: str, channel: str,
 
 def _random_id() -> int:
     return secrets.randbelow(2**62) + 1
+
+
+class CountMismatch(Conflict):
+    """The secret count would no longer add up: the transaction is rolled back."""
+
+
+async def _weight(ballot_id: int, voter_key: str) -> int:
+    """An owner's weight: the area of every unit of theirs on the roll."""
+    return sum(row["area"] for row in await BallotRollEntry.select(BallotRollEntry.area).where(
+        (BallotRollEntry.ballot == ballot_id) & (BallotRollEntry.voter_key == voter_key)))
+
+
+async def _add_to_sum(ballot_id: int, stream: str, choice: str, weight: int, owners: int) -> None:
+    where = ((SecretTally.ballot == ballot_id) & (SecretTally.stream == stream)
+             & (SecretTally.choice == choice))
+    if not await SecretTally.exists().where(where):
+        await SecretTally.insert(SecretTally(ballot=ballot_id, stream=stream, choice=choice))
+    await SecretTally.update({SecretTally.owners: SecretTally.owners + owners,
+                              SecretTally.area: SecretTally.area + owners * weight}).where(where)
+
+
+async def _check_secret_count(ballot_id: int, stream: str) -> None:
+    """In the transaction that changed it: a secret stream holds exactly one
+    choice per participant, and its sums add up to the participants' areas,
+    choice by choice. Otherwise nothing is written."""
+    voters = {row["voter_key"] for row in await BallotVote.select(BallotVote.voter_key).where(
+        (BallotVote.ballot == ballot_id) & (BallotVote.stream == stream) & BallotVote.voided_at.is_null())}
+    areas = await BallotRollEntry.select(BallotRollEntry.voter_key, BallotRollEntry.area).where(
+        BallotRollEntry.ballot == ballot_id)
+    participants_area = sum(row["area"] for row in areas if row["voter_key"] in voters)
+    chosen: dict[str, int] = {}
+    for row in await SecretChoice.select(SecretChoice.choice).where(
+            (SecretChoice.ballot == ballot_id) & (SecretChoice.stream == stream)):
+        chosen[row["choice"]] = chosen.get(row["choice"], 0) + 1
+    sums = await SecretTally.select().where((SecretTally.ballot == ballot_id) & (SecretTally.stream == stream))
+    summed = {row["choice"]: row["owners"] for row in sums if row["owners"]}
+    if (sum(chosen.values()) != len(voters) or summed != chosen
+            or sum(row["area"] for row in sums) != participants_area
+            or any(row["owners"] < 0 or row["area"] < 0 for row in sums)):
+        raise CountMismatch(_("The count would no longer add up, so nothing was changed. "
+                              "Tell the secretary; the vote's record is unchanged."))
 
 
 async def _replace_choice(ballot: dict[str, Any], existing: dict[str, Any], entry: dict[str, Any],
@@ -695,22 +760,43 @@ async def void_vote(ballot_id: int, vote_id: int, reason: str, *, actor: int, re
             raise Conflict(_("This vote was already voided."))
         detail: dict[str, Any] = {}
         if ballot["secret"]:
-            code = normalise_receipt(receipt_code)
-            choice = await SecretChoice.select(SecretChoice.id).where(
-                (SecretChoice.ballot == ballot_id) & (SecretChoice.receipt_code == code)
-                & (SecretChoice.stream == vote["stream"])).first()
-            if choice is None:
-                raise FormErrors({"receipt_code": _(
-                    "Enter the receipt code of this vote (on the paper ballot, or from the voter).")})
-            await SecretChoice.delete().where(SecretChoice.id == choice["id"])
-            detail["receipt_code"] = code
+            await _void_secret_choice(ballot_id, vote, receipt_code)
         else:
             detail.update(choice=vote["choice"], receipt_code=vote["receipt_code"])
         await _void(vote["id"], reason, actor, at)
+        if ballot["secret"]:
+            await _check_secret_count(ballot_id, vote["stream"])
         await audit.record("ballot", ballot_id, "vote_voided", actor=actor, compound=ballot["compound"],
                            vote=vote["id"], voter=vote["label"], channel=vote["channel"], reason=reason,
                            **detail)
     ballot_changed(ballot_id, ballot["compound"])
+
+
+async def _void_secret_choice(ballot_id: int, vote: dict[str, Any], receipt_code: str) -> None:
+    """Remove the choice of a secret vote, found by the voter's whole receipt
+    code, which must be this vote's own. Nothing of the code is recorded: with
+    the voter's unit it would name their choice."""
+    code = receipts.normalise(receipt_code)
+    if not vote["receipt_check"]:
+        raise DomainError(_(
+            "This vote was recorded before receipts could be checked against their vote, so it "
+            "cannot be voided by its receipt code."))
+    if not receipts.is_secret_code(code):
+        raise FormErrors({"receipt_code": _(
+            "Enter the whole receipt code of this vote: 16 letters and digits, for example "
+            "K7Q2-M9XD-4HPA-V8NC (on the paper ballot, or from the voter).")})
+    if not receipts.matches(code, vote["receipt_check"]):
+        raise FormErrors({"receipt_code": _(
+            "This receipt code does not belong to this vote. Check it with the voter; nothing was changed.")})
+    choice = await SecretChoice.select().where(
+        (SecretChoice.ballot == ballot_id) & (SecretChoice.receipt_code == receipts.public_part(code))
+        & (SecretChoice.stream == vote["stream"])).first()
+    if choice is None:
+        raise CountMismatch(_("The choice of this receipt is not in the count, so nothing was changed. "
+                              "Tell the secretary; the vote's record is unchanged."))
+    await SecretChoice.delete().where(SecretChoice.id == choice["id"])
+    await _add_to_sum(ballot_id, vote["stream"], choice["choice"],
+                      await _weight(ballot_id, vote["voter_key"]), -1)
 
 
 async def _void(vote_id: int, reason: str, actor: int | None, at: datetime) -> None:
@@ -736,8 +822,7 @@ async def extend_ballot(ballot_id: int, closes_at_text: str, reason: str, *, act
         _refuse_if_closed(ballot)
         if closes_at <= at or (ballot["closes_at"] is not None and closes_at <= ballot["closes_at"]):
             raise FormErrors({"closes_at": _("The new closing time must be later than the current one and in the future.")})
-        count = await _count(ballot)
-        if Rule(ballot["rule"]).counts_owners and count.actual.quorum_met:
+        if Rule(ballot["rule"]).counts_owners and (await participation(ballot))["quorum_met"]:
             raise DomainError(_("Participation is already reached: this vote needs no extension."))
         user = await StaffUser.select(StaffUser.display_name).where(StaffUser.id == actor).first()
         extension = {"at": at.isoformat(), "by": actor, "by_name": user["display_name"] if user else "",
@@ -819,7 +904,7 @@ async def import_city_results(ballot_id: int, content: bytes, *, actor: int,
             entry = entries[row.unit]
             await BallotVote.insert(BallotVote(
                 ballot=ballot_id, roll_entry=entry["id"], voter_key=entry["voter_key"], stream=STREAM_CITY,
-                channel=CITY, choice=row.choice, receipt_code=new_receipt_code(), recorded_by=actor,
+                channel=CITY, choice=row.choice, receipt_code=receipts.new_code(), recorded_by=actor,
                 recorded_at=at))
         await audit.record("ballot", ballot_id, "city_imported", actor=actor, compound=ballot["compound"],
                            rows=len(rows))
@@ -876,13 +961,68 @@ async def resolve_conflict(ballot_id: int, voter_key: str, keep: str, reason: st
 # Closing ----------------------------------------------------------------------------
 
 
-async def close_ballot(ballot_id: int, *, actor: int, at: datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ClosingTerms:
+    """Whether a ballot may close now. ``early``: before its closing time;
+    ``bound``: that time was announced by the notice (or set for an owners'
+    decision), so only a full roll lets it close early; ``waiting``: voters
+    on the roll with no counted vote, who could vote no more."""
+
+    early: bool
+    bound: bool
+    waiting: int
+    closes_at: datetime | None
+
+    @property
+    def refused(self) -> bool:
+        return self.early and self.bound and self.waiting > 0
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.early and not self.bound and self.waiting > 0
+
+
+async def closing_terms(ballot: dict[str, Any], at: datetime) -> ClosingTerms:
+    early = ballot["status"] != CLOSED and ballot["closes_at"] is not None and at < ballot["closes_at"]
+    waiting = 0
+    if early:
+        voters = {e["voter_key"] for e in await BallotRollEntry.select(BallotRollEntry.voter_key).where(
+            BallotRollEntry.ballot == ballot["id"])}
+        voted = {v["voter_key"] for v in await BallotVote.select(BallotVote.voter_key).where(
+            (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null()
+            & BallotVote.stream.is_in(list(counting.BINDING_STREAMS)))}
+        if not await HandCount.exists().where(HandCount.ballot == ballot["id"]):
+            waiting = len(voters - voted)
+    return ClosingTerms(early, bool(ballot["notice_bound"]), waiting, ballot["closes_at"])
+
+
+def _check_closing(terms: ClosingTerms, reason: str) -> None:
+    if terms.refused:
+        assert terms.closes_at is not None
+        raise DomainError(ngettext(
+            "Voting runs until %(at)s, as announced; it cannot close before then while %(n)d voter on "
+            "the roll has not voted.",
+            "Voting runs until %(at)s, as announced; it cannot close before then while %(n)d voters on "
+            "the roll have not voted.", terms.waiting, at=when_text(terms.closes_at), n=terms.waiting))
+    if terms.needs_reason and not reason:
+        raise FormErrors({"reason": _(
+            "Closing before the closing time ends voting for those who have not voted. Say why; the "
+            "reason is shown with the result.")})
+
+
+async def close_ballot(ballot_id: int, *, actor: int, reason: str = "",
+                       at: datetime | None = None) -> dict[str, Any]:
     """Count the ballot with the rules engine, freeze the result and the recount
-    files, and publish it; a passed item's proposal hears of it."""
+    files, and publish it; a passed item's proposal hears of it. Before its
+    closing time a bound ballot closes only once everyone on its roll voted,
+    and any other needs a reason (kept and shown with the result)."""
     at = at or utcnow()
+    reason = " ".join(reason.split())
     async with write_transaction():
         ballot = await _lock_ballot(ballot_id, exclusive=True)
         _refuse_if_closed(ballot)
+        terms = await closing_terms(ballot, at)
+        _check_closing(terms, reason)
         if await conflicts(ballot_id):
             raise DomainError(_("Resolve every conflict between paper ballots and the city's results before closing."))
         count = await _count(ballot)
@@ -891,18 +1031,20 @@ async def close_ballot(ballot_id: int, *, actor: int, at: datetime | None = None
         await Ballot.update({
             Ballot.status: CLOSED, Ballot.closed_at: at, Ballot.closed_by: actor,
             Ballot.passed: count.passed, Ballot.result: result,
+            Ballot.early_close_reason: reason if terms.early else "",
             Ballot.roll_csv: count.exports.roll_csv, Ballot.votes_csv: count.exports.votes_csv,
             Ballot.deemed_votes_csv: count.exports.deemed_votes_csv,
         }).where(Ballot.id == ballot_id)
         if ballot["secret"]:
             await _rewrite_secret_choices(ballot_id)
         await audit.record("ballot", ballot_id, "closed", actor=actor, compound=ballot["compound"],
+                           early=terms.early, waiting=terms.waiting, reason=reason if terms.early else None,
                            passed=count.passed, decided_by=count.actual.decided_by,
                            adopted_option=count.adopted_option)
         await _tell_proposal(ballot, count, at)
     if ballot["secret"] and not db.is_sqlite() and db.engine().current_transaction.get() is None:
         # Drop the deleted rows (and with them the order they were cast in) now.
-        await db.engine().run_ddl('VACUUM "ballot_secret_choice"')
+        await db.engine().run_ddl('VACUUM "ballot_secret_choice", "ballot_secret_tally"')
     ballot_changed(ballot_id, ballot["compound"])
     return result
 
@@ -922,15 +1064,24 @@ def result_json(ballot: dict[str, Any], count: Count) -> dict[str, Any]:
 
 
 async def _rewrite_secret_choices(ballot_id: int) -> None:
-    """Write the choices again, in receipt-code order with fresh random ids, so
-    nothing of the order they were cast in survives in the table."""
+    """Write the choices and their sums again, in receipt-code order with fresh
+    random ids, in the closing transaction: nothing of the order or the
+    transactions they were cast in survives in the tables (on PostgreSQL every
+    row then carries the closing transaction's ``xmin``)."""
     rows = await SecretChoice.select().where(SecretChoice.ballot == ballot_id).order_by(SecretChoice.receipt_code)
+    sums = await SecretTally.select().where(SecretTally.ballot == ballot_id).order_by(
+        SecretTally.stream, SecretTally.choice)
     await SecretChoice.delete().where(SecretChoice.ballot == ballot_id)
+    await SecretTally.delete().where(SecretTally.ballot == ballot_id)
     if rows:
         await SecretChoice.insert(*[
             SecretChoice(id=_random_id(), ballot=ballot_id, stream=r["stream"],
-                         receipt_code=r["receipt_code"], choice=r["choice"], area=r["area"])
+                         receipt_code=r["receipt_code"], choice=r["choice"])
             for r in rows])
+    if sums:
+        await SecretTally.insert(*[
+            SecretTally(ballot=ballot_id, stream=r["stream"], choice=r["choice"], owners=r["owners"],
+                        area=r["area"]) for r in sums])
 
 
 async def _tell_proposal(ballot: dict[str, Any], count: Count, at: datetime) -> None:
@@ -988,9 +1139,11 @@ async def _count(ballot: dict[str, Any]) -> Count:
     ).where((BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null())
     if ballot["secret"]:
         secret = await SecretChoice.select().where(SecretChoice.ballot == ballot["id"])
+        sums = await SecretTally.select().where(SecretTally.ballot == ballot["id"])
         return counting.count_secret(
             rule, options, lines, [(v["voter_key"], v["stream"]) for v in votes],
-            [SecretLine(s["receipt_code"], s["choice"], s["area"], s["stream"]) for s in secret],
+            [(s["receipt_code"], s["choice"], s["stream"]) for s in secret],
+            [SecretSum(s["stream"], s["choice"], s["owners"], s["area"]) for s in sums],
             deemed=deemed)
     by_id = {e["id"]: e for e in entries}
     return counting.count_open(
@@ -999,8 +1152,26 @@ async def _count(ballot: dict[str, Any]) -> Count:
         deemed=deemed)
 
 
+def sealed(ballot: dict[str, Any]) -> bool:
+    """An open secret ballot: nobody, staff included, sees its figures per
+    choice, only who took part; they are counted when it closes."""
+    return bool(ballot["secret"]) and ballot["status"] != CLOSED
+
+
+async def participation(ballot: dict[str, Any]) -> dict[str, Any]:
+    """The participation figures of a ballot, read without its choices."""
+    votes = await BallotVote.select(BallotVote.voter_key).where(
+        (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null()
+        & BallotVote.stream.is_in(list(counting.BINDING_STREAMS)))
+    return counting.participation(Rule(ballot["rule"]), _roll_lines(await roll(ballot["id"])),
+                                  [v["voter_key"] for v in votes])
+
+
 async def current_count(ballot: dict[str, Any]) -> Count | None:
-    """The live figures of an open ballot (None if they cannot be counted)."""
+    """The live figures of an open ballot (None if they cannot be counted).
+    Never for a sealed ballot: see ``participation``."""
+    if sealed(ballot):
+        raise Forbidden(_("The figures of a secret vote are counted when it closes."))
     try:
         return await _count(ballot)
     except (TallyError, ValueError):
@@ -1180,6 +1351,8 @@ async def item_result(agenda_item_id: int) -> ItemResult | None:
 def results_visible_to_voter(ballot: dict[str, Any], has_voted: bool) -> bool:
     if ballot["status"] == CLOSED:
         return True
+    if sealed(ballot):
+        return False
     if ballot["results_visibility"] == "live":
         return True
     return ballot["results_visibility"] == "after_voting" and has_voted

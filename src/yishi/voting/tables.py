@@ -44,7 +44,11 @@ class Ballot(Table, tablename="ballot"):
     the compound's clause counting served non-voters, copied at opening (empty:
     off). ``status``: open or closed; whether an open ballot is scheduled,
     running or past its closing time follows from ``opens_at``/``closes_at``.
-    ``extensions``: ``[{at, by, by_name, from, to, reason}]``. ``result``:
+    ``extensions``: ``[{at, by, by_name, from, to, reason}]``.
+    ``notice_bound``: the closing time was announced by the meeting's notice
+    (an owners' decision), so the vote cannot close before it unless every
+    voter on the roll has voted. ``early_close_reason``: why a vote that was
+    not bound closed before its closing time (shown with the result). ``result``:
     ``{"actual", "deemed", "consultation", "counted_by", ...}`` (see
     ``service.close_ballot``); ``*_csv``: the frozen exports in the ``yishi
     tally`` format.
@@ -70,8 +74,10 @@ class Ballot(Table, tablename="ballot"):
     extensions = JSONB(default=[])
     opened_at = Timestamptz(default=TimestamptzNow())
     opened_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    notice_bound = Boolean(default=False)
     closed_at = Timestamptz(null=True, default=None)
     closed_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    early_close_reason = Text(default="")
     passed = Boolean(null=True, default=None)
     result = JSONB(null=True, default=None)
     roll_csv = Text(default="")
@@ -108,8 +114,12 @@ class BallotVote(Table, tablename="ballot_vote"):
 
     In an open ballot it carries the ``choice`` and the ``receipt_code``. In a
     secret ballot it records only that the voter took part: the choice is a
-    :class:`SecretChoice` under its receipt code, with nothing linking the two.
-    A voided vote stays, with who voided it and why, and frees the voter.
+    :class:`SecretChoice` under the public half of the voter's receipt code,
+    and ``receipt_check`` is a salted, slow hash of the whole code (see
+    ``voting.receipts``): it proves a receipt belongs to this vote when the
+    voter hands it over, but without the private half, which is stored
+    nowhere, it cannot be matched to any choice. A voided vote stays, with who
+    voided it and why, and frees the voter.
     """
 
     ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)
@@ -119,6 +129,7 @@ class BallotVote(Table, tablename="ballot_vote"):
     channel = Varchar(length=16)
     choice = Varchar(length=120, default="")
     receipt_code = Varchar(length=16, default="")
+    receipt_check = Varchar(length=160, default="")
     paper_serial = Varchar(length=32, default="")
     proxy_holder = Varchar(length=100, default="")
     proxy_authorization = Text(default="")
@@ -131,12 +142,12 @@ class BallotVote(Table, tablename="ballot_vote"):
 
 
 class SecretChoice(Table, tablename="ballot_secret_choice"):
-    """What was chosen in a secret ballot, keyed by receipt code.
+    """What was chosen in a secret ballot, under the public half of a receipt code.
 
-    No voter, no time, and a random ``id`` (on SQLite the id is the row's
-    storage key), so neither the rows nor their order point back to a voter.
-    Closing rewrites a ballot's rows in receipt-code order. ``area`` is the
-    owner's weight (hundredths of m²) the tally needs.
+    No voter, no time, no weight, and a random ``id`` (on SQLite the id is the
+    row's storage key), so neither the rows nor their order point back to a
+    voter. The weights are only in :class:`SecretTally`, summed per choice.
+    Closing rewrites a ballot's rows in receipt-code order.
     """
 
     id = BigInt(primary_key=True)
@@ -144,7 +155,20 @@ class SecretChoice(Table, tablename="ballot_secret_choice"):
     stream = Varchar(length=16, default="count")
     receipt_code = Varchar(length=16)
     choice = Varchar(length=120)
-    area = Integer(default=0)
+
+
+class SecretTally(Table, tablename="ballot_secret_tally"):
+    """A secret ballot's running sum per stream and choice: owners and their
+    exclusive area (hundredths of m²). One row per choice is made when the
+    ballot opens, so a vote only adds to a row and no row's existence or
+    order tells when a choice was first made. Closing rewrites the rows.
+    """
+
+    ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)
+    stream = Varchar(length=16, default="count")
+    choice = Varchar(length=120)
+    owners = Integer(default=0)
+    area = BigInt(default=0)
 
 
 class HandCount(Table, tablename="ballot_hand_count"):

@@ -24,6 +24,7 @@ from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.roster.tables import Building
 from yishi.voting import labels, screen, service
+from yishi.voting import receipts as receipt_codes
 from yishi.voting.rules import Rule
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -134,6 +135,7 @@ class StaffBallotController(Controller):
             "hand_rule": Rule(ballot["rule"]) in service.HAND_RULES and not ballot["options"],
             "form": form, "values": values or {}, "errors": errors or {}, "city_errors": city_errors or [],
             "notice": notice,
+            "closing": await service.closing_terms(ballot, now),
             **_figures_context(),
         })
 
@@ -317,14 +319,15 @@ class StaffBallotController(Controller):
     async def close(self, request: Request[Any, Any, Any], code: str, ballot_id: int, principal: Principal,
                     data: Form) -> Template | Redirect:
         compound = await self._scrutiny(code, principal, ballot_id, Capability.BALLOT_MANAGE)
-        work = service.close_ballot(ballot_id, actor=principal.user_id)
+        work = service.close_ballot(ballot_id, actor=principal.user_id, reason=data.get("reason", ""))
         return await self._act(request, principal, compound, ballot_id, "close", data, work,
                                _("The vote is closed and its result is published."))
 
 
 def _entered(receipt: service.Receipt) -> str:
     if receipt.secret:
-        return _("Entered for %(label)s. Receipt code %(code)s — write it on the ballot paper.",
+        return _("Entered for %(label)s. Receipt code %(code)s — write the whole code on the ballot paper: "
+                 "it is shown only this once, and only it can void this vote.",
                  label=receipt.label, code=receipt.receipt_code)
     return _("Entered for %(label)s: %(choice)s. Receipt code %(code)s — write it on the ballot paper.",
              label=receipt.label, choice=labels.choice_label(receipt.choice), code=receipt.receipt_code)
@@ -427,7 +430,7 @@ class PublicBallotController(Controller):
                      receipt: str = "") -> Template:
         compound, ballot = await self._closed(code, ballot_id)
         receipts = await service.receipt_list(ballot)
-        wanted = service.normalise_receipt(receipt) if receipt.strip() else ""
+        wanted = receipt_codes.public_part(receipt) if receipt.strip() else ""
         return Template(template_name="voting/result.html", context={
             "compound": compound, "ballot": ballot, "figures": ballot["result"],
             "household": _own(household, compound),
