@@ -10,8 +10,8 @@ when the community exists nothing is added.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 
+from yishi import clock
 from yishi.accounts import service as accounts
 from yishi.accounts.permissions import Role
 from yishi.accounts.tables import PartyMember
@@ -117,7 +117,7 @@ async def _insert_compound(community_id: int, code: str, name: str, address: str
     ).returning(Compound.id)
     compound_id = rows[0]["id"]
     buildings: dict[str, int] = {}
-    now = datetime.now(UTC)
+    now = clock.now()
     for b_code in sorted({h[0] for h in households}, key=int):
         created = await Building.insert(
             Building(compound=compound_id, code=b_code, name=building_name(b_code))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import io
 import sys
+from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -107,23 +108,36 @@ def _domain_for(path: str) -> str:
     return "core"
 
 
-def extract_messages(root: Path) -> dict[str, dict[str, list[str]]]:
-    """Every message id used in src/ and templates/, by catalog, with its places."""
+MessageId = str | tuple[str, str]
+
+
+def extract_messages(root: Path) -> dict[str, dict[MessageId, list[str]]]:
+    """Every message id used in src/ and templates/, by catalog, with its places.
+    A message with plural forms (``ngettext``) is the pair (singular, plural)."""
     from babel.messages.extract import extract_from_dir
 
     method_map = [("src/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
-    found: dict[str, dict[str, list[str]]] = {}
+    found: dict[str, dict[MessageId, list[str]]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(root), method_map=method_map, options_map=options,
         keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
     ):
-        ids = message if isinstance(message, tuple) else (message,)
-        domain = _domain_for(filename)
-        for msgid in ids[:1]:
-            if msgid:
-                found.setdefault(domain, {}).setdefault(msgid, []).append(f"{filename}:{lineno}")
+        msgid: MessageId
+        if isinstance(message, tuple):
+            msgid = (message[0], message[1]) if len(message) > 1 and message[1] else message[0]
+        else:
+            msgid = message
+        if msgid:
+            found.setdefault(_domain_for(filename), {}).setdefault(msgid, []).append(f"{filename}:{lineno}")
     return found
+
+
+def _translated(entry: Any) -> bool:
+    if entry is None:
+        return False
+    strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+    return all(strings)
 
 
 def update_catalogs(root: Path) -> dict[str, int]:
@@ -147,13 +161,24 @@ def update_catalogs(root: Path) -> dict[str, int]:
                 with po_path.open("rb") as handle:
                     old = read_po(handle, locale=language)
             new = Catalog(locale=language, domain=domain, project="Yishi", fuzzy=False)
-            for msgid, places in sorted(messages.items()):
-                previous = old.get(msgid)
-                text = previous.string if previous is not None and previous.string else (
-                    msgid if language == "en" else "")
-                if previous is None or not previous.string:
+            for msgid, places in sorted(messages.items(), key=lambda m: m[0] if isinstance(m[0], str) else m[0][0]):
+                singular = msgid if isinstance(msgid, str) else msgid[0]
+                previous = old.get(singular)
+                plural = isinstance(msgid, tuple)
+                if _translated(previous) and isinstance(previous.string, tuple) == plural:
+                    text: Any = previous.string
+                elif plural:
+                    forms = new.num_plurals
+                    text = (msgid if language == "en" else ("",) * forms)
+                    if language == "en":
+                        text = tuple(msgid[min(i, 1)] for i in range(forms))
+                    elif previous is not None and previous.string and not isinstance(previous.string, tuple):
+                        text = (previous.string,) * forms  # the same text, now with its plural forms
+                else:
+                    text = msgid if language == "en" else ""
+                if not _translated(new.add(msgid, text)):
                     added[f"{language}/{domain}"] = added.get(f"{language}/{domain}", 0) + 1
-                new.add(msgid, text, locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places])
+                new[singular].locations = [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places]
             with po_path.open("wb") as handle:
                 write_po(handle, new, width=100, sort_output=True, include_lineno=False)
     return added

@@ -36,6 +36,37 @@ async def main():
 
 asyncio.run(main())
 """
+VOTING_ENDS = """
+import asyncio
+from datetime import timedelta
+from yishi import clock, db
+from yishi.meetings.tables import Meeting
+from yishi.voting.tables import Ballot
+from yishi.settings import Settings
+
+async def main():
+    db.configure(Settings.from_env())
+    end = clock.now() - timedelta(minutes=1)
+    await Meeting.update({Meeting.votes_close_at: end}).where(Meeting.kind == "owners_decision")
+    await Ballot.update({Ballot.closes_at: end}).where(Ballot.notice_bound == True)  # noqa: E712
+
+asyncio.run(main())
+"""
+VOTING_BEGINS = """
+import asyncio, sys
+from datetime import timedelta
+from yishi import clock, db
+from yishi.meetings.tables import Meeting
+from yishi.settings import Settings
+
+async def main():
+    db.configure(Settings.from_env())
+    now = clock.now()
+    await Meeting.update({Meeting.published_at: now - timedelta(days=16), Meeting.starts_at: now - timedelta(hours=1),
+                          Meeting.votes_open_at: now - timedelta(hours=1)}).where(Meeting.kind == "owners_decision")
+
+asyncio.run(main())
+"""
 
 
 def shoot(page: Page, name: str) -> None:
@@ -49,6 +80,12 @@ def issue_links(database_url: str, *labels: str) -> dict[str, str]:
                           capture_output=True, text=True,
                           env={**os.environ, "YISHI_DATABASE_URL": database_url})
     return dict(line.split() for line in done.stdout.splitlines())
+
+
+def run_on_server(database_url: str, script: str) -> None:
+    """Time passes on the server's database (the notice period, the voting period)."""
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True,
+                   env={**os.environ, "YISHI_DATABASE_URL": database_url})
 
 
 def phone(browser: Browser, live_server: str) -> BrowserContext:
@@ -125,6 +162,7 @@ def frozen_result(database_url: str, ballot_id: int) -> tuple[str, list[str], di
 
 def test_a_vote_from_opening_to_a_published_result_that_recounts(
         page: Page, browser: Browser, live_server: str, live_database_url: str, tmp_path: Path):
+    run_on_server(live_database_url, VOTING_BEGINS)
     log_in(page, "secretary")
     bench_id, bench_title = open_vote(page, "板凳会", "过投票数半数")
     special_id, special_title = open_vote(page, "业主共同决定", "重大事项")
@@ -173,7 +211,10 @@ def test_a_vote_from_opening_to_a_published_result_that_recounts(
     expect(page.locator(".notice-success")).to_contain_text("已录入 3-2-202")
     shoot(page, "ballot-console-desktop")
 
-    # The secretary closes both; the results are public.
+    # The owners' vote cannot close before the end its notice announced; once it has come, both close.
+    page.goto(f"/compounds/{COMPOUND}/ballots/{special_id}")
+    expect(page.locator("#close-refused")).to_contain_text("只有名册上所有人都投票后才能提前结束")
+    run_on_server(live_database_url, VOTING_ENDS)
     for ballot_id in (bench_id, special_id):
         page.goto(f"/compounds/{COMPOUND}/ballots/{ballot_id}")
         page.click("#manage button:has-text('结束表决并公布结果')")

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.meetings import flow
+from yishi.shares import format_share, percent_figure, share_tenths
 from yishi.voting.rules import Rule
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -158,7 +159,8 @@ def test_minutes_must_be_a_positive_whole_number():
 def test_percentages_are_rounded_half_up_to_one_decimal_from_integers(part, whole):
     exact = Fraction(part * 100, whole)
     tenths = int(exact * 10 + Fraction(1, 2))
-    assert flow.percent(part, whole) == f"{tenths // 10}.{tenths % 10}"
+    assert percent_figure(part, whole) == f"{tenths // 10}.{tenths % 10}"
+    assert format_share(share_tenths(part, whole)) == f"{tenths // 10}.{tenths % 10}%"
 
 
 def test_owners_sharing_a_key_count_once_with_their_areas_added():

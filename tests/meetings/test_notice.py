@@ -117,7 +117,8 @@ async def test_an_owners_decision_notice_carries_full_text_method_and_committee_
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
     today = local_in()[:10]
-    response = await publish(client, meeting_id, committee_informed="yes", committee_informed_on=today)
+    response = await publish(client, meeting_id, committee_informed="yes", committee_informed_on=today,
+                             votes_close_at=local_in(days=27)[:10] + "T17:00")
     assert response.status_code == 200
     assert (await AgendaItem.select(AgendaItem.on_published_notice).first())["on_published_notice"]
     notice = text_of((await client.get(f"/c/alpha/meetings/{meeting_id}")).text)
@@ -125,6 +126,29 @@ async def test_an_owners_decision_notice_carries_full_text_method_and_committee_
     assert "专属链接线上表决或书面表决票" in notice
     assert f"已于 {today} 告知" in notice
     assert "（五）使用建筑物及其附属设施的维修资金" in notice
+
+
+async def test_an_owners_decision_notice_announces_its_voting_period(client):
+    world = await build_world()
+    meeting_id = await owners_decision(client, world, days=20)
+    ready = {"committee_informed": "yes", "committee_informed_on": local_in()[:10]}
+    response = await publish(client, meeting_id, **ready)
+    assert response.status_code == 400 and "请填写投票截止时间" in text_of(response.text)
+    response = await publish(client, meeting_id, **ready, votes_open_at=local_in(days=16), votes_close_at=local_in(days=27))
+    assert response.status_code == 400 and "业主最早从会议开始时" in text_of(response.text)
+    response = await publish(client, meeting_id, **ready, votes_close_at="2026-13-40 18:00")
+    assert response.status_code == 400 and "请输入日期和时间" in text_of(response.text)
+    assert 'value="2026-13-40 18:00"' in response.text
+    response = await publish(client, meeting_id, **ready, votes_open_at=local_in(days=21), votes_close_at=local_in(days=21))
+    assert response.status_code == 400 and "投票截止时间必须晚于开始时间" in text_of(response.text)
+    assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
+
+    response = await publish(client, meeting_id, **ready, votes_close_at=local_in(days=27))
+    assert response.status_code == 200
+    meeting = await Meeting.select().first()
+    assert meeting["votes_open_at"] == meeting["starts_at"] and meeting["votes_close_at"] > meeting["starts_at"]
+    notice = text_of((await client.get(f"/c/alpha/meetings/{meeting_id}")).text)
+    assert f"投票时间 {local_in(days=20)[:10]}" in notice and f"至 {local_in(days=27)[:10]}" in notice
 
 
 async def test_an_owners_decision_item_without_its_matter_blocks_publication(client):
@@ -140,7 +164,8 @@ async def test_an_owners_decision_item_without_its_matter_blocks_publication(cli
 async def test_after_publication_an_owners_decision_refuses_new_items(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
-    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10])
+    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10],
+                  votes_close_at=local_in(days=27))
     response = await add_item(client, meeting_id, await proposal(world, title="增设充电桩"))
     assert response.status_code == 409
     assert "不能再增加议程" in text_of(response.text)
@@ -165,7 +190,8 @@ async def test_after_publication_other_meetings_may_add_items_and_the_history_sa
 async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
-    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10])
+    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10],
+                  votes_close_at=local_in(days=27))
     item = await AgendaItem.select(AgendaItem.id).first()
     response = await post(client, f"/meetings/{meeting_id}/items/{item['id']}/withdraw", {"reason": ""})
     assert response.status_code == 400

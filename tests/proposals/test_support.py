@@ -68,9 +68,9 @@ def test_supporters_outside_the_compound_are_not_counted():
     assert (support.owners, support.area) == (1, 9000)
 
 
-def test_the_shares_shown_are_rounded_down_so_a_near_miss_never_reads_as_twenty_percent():
+def test_the_shares_shown_follow_the_one_rounding_rule_and_a_near_miss_is_not_reached():
     support = owner_support([Unit(i, 1) for i in range(1, 10001)], set(range(1, 2000)))
-    assert support.owners_percent() == "19.9"
+    assert support.owners_percent() == "20.0"  # 19.99%, rounded half up like every share
     assert not support.obliges_committee
 
 

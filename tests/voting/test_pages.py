@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from litestar import Litestar
 
 from tests.conftest import BASE_URL
 from tests.support import World, login, post, text_of

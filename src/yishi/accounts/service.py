@@ -6,12 +6,12 @@ import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from yishi.accounts import passwords
 from yishi.accounts.permissions import Principal, Role
 from yishi.accounts.tables import HouseholdLink, LoginAttempt, RoleGrant, StaffUser
-from yishi import db
+from yishi import clock, db
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
@@ -149,7 +149,7 @@ async def load_principal(user_id: int) -> Principal | None:
 
 
 async def _recent_failures(*where: object) -> int:
-    since = datetime.now(UTC) - LOGIN_WINDOW
+    since = clock.now() - LOGIN_WINDOW
     query = LoginAttempt.count().where(LoginAttempt.at > since)
     for condition in where:
         query = query.where(condition)
@@ -226,7 +226,7 @@ def _token_hash(token: str) -> str:
 async def issue_household_link(household_id: int, issued_by: int | None) -> str:
     """Revoke the household's current link and return a new token (shown once)."""
     token = secrets.token_urlsafe(16)  # 128 random bits
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         # Lock the household's row (PostgreSQL; SQLite's IMMEDIATE transaction
         # already serializes writers) so two re-issues cannot both stay valid.
@@ -250,7 +250,7 @@ async def issue_household_link(household_id: int, issued_by: int | None) -> str:
 
 
 async def revoke_household_link(household_id: int) -> None:
-    await HouseholdLink.update({HouseholdLink.revoked_at: datetime.now(UTC)}).where(
+    await HouseholdLink.update({HouseholdLink.revoked_at: clock.now()}).where(
         (HouseholdLink.household == household_id) & HouseholdLink.revoked_at.is_null()
     )
 

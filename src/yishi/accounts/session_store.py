@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from litestar.stores.base import Store
 
+from yishi import clock
 from yishi.accounts.tables import SessionRecord
 
 
@@ -13,7 +14,7 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+    return clock.now() + timedelta(seconds=seconds)
 
 
 class DatabaseStore(Store):
@@ -36,7 +37,7 @@ class DatabaseStore(Store):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None and row["expires_at"] is not None:
@@ -52,7 +53,7 @@ class DatabaseStore(Store):
         await SessionRecord.delete(force=True)
 
     async def delete_expired(self) -> None:
-        await SessionRecord.delete().where(SessionRecord.expires_at < datetime.now(UTC))
+        await SessionRecord.delete().where(SessionRecord.expires_at < clock.now())
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
@@ -65,4 +66,4 @@ class DatabaseStore(Store):
         )
         if row is None or row["expires_at"] is None:
             return None
-        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+        return int((row["expires_at"] - clock.now()).total_seconds())

@@ -18,11 +18,11 @@ Everything goes through the services, dated in the past with their ``now``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from yishi import photos
+from yishi import clock, photos
 from yishi.accounts.service import load_principal
 from yishi.accounts.tables import StaffUser
 from yishi.actions import demo_pictures as pictures
@@ -130,7 +130,7 @@ async def load_demo(var_dir: Path | None = None, now: datetime | None = None) ->
     """Add the demo actions (called by ``yishi.demo.load`` inside its transaction,
     after the ballots demo)."""
     uploads_dir = photos.uploads_folder(var_dir or Settings.from_env().var_dir)
-    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    now = (now or clock.now()).replace(second=0, microsecond=0)
     yinhewan, renbao = await _compound("yinhewan"), await _compound("renbao")
     secretary = await load_principal(await _user("secretary"))
     secretary2 = await load_principal(await _user("secretary2"))

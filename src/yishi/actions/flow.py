@@ -12,15 +12,15 @@ today, in Beijing time, is later than its due date.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from yishi import clock
 from yishi.errors import Conflict
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = clock.LOCAL_TZ
 DUE_SOON_DAYS = 7
 
 
@@ -98,16 +98,10 @@ def is_open(status: Status | str) -> bool:
 
 def local_today(now: datetime | None = None) -> date:
     """Today in Beijing time (what due dates mean)."""
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return now.astimezone(LOCAL_TZ).date()
+    return clock.local_today(now)
 
 
-def local_date(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).date()
+local_date = clock.local_date
 
 
 def is_overdue(status: Status | str, due_on: date, today: date) -> bool:

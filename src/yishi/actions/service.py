@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from yishi import clock
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.actions import evidence, flow, timeline
@@ -237,7 +238,7 @@ async def draft_action(
         raise not_found()
     if not principal.can(Capability.ACTION_DRAFT, compound_id):
         raise Forbidden(_("Your role does not allow this here."))
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     today = flow.local_today(now)
     errors: dict[str, str] = {}
     title = values.get("title", "").strip()
@@ -446,7 +447,7 @@ async def post_update(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A dated progress update with evidence, and optionally a move (start or done)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     action = await action_by_id(action_id)
     if action is None:
         raise not_found()

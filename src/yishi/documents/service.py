@@ -25,7 +25,7 @@ from typing import Any
 
 from yishi.accounts.permissions import Principal
 from yishi.audit import service as audit
-from yishi import db, i18n
+from yishi import clock, db, i18n
 from yishi.db import write_transaction
 from yishi.documents import kinds, qr, render
 from yishi.documents.kinds import DocumentKind, Source
@@ -242,7 +242,7 @@ async def issue_source(
     for _attempt in range(PLAN_ATTEMPTS):
         version = await _next_version(series, hash_)
         code = await _free_code()
-        issued_at = datetime.now(UTC)
+        issued_at = clock.now()
         with i18n.language(language):
             kind_label = _(kind.label)
         info = DocInfo(

@@ -11,23 +11,25 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from yishi import clock
 from yishi.accounts.tables import PartyMember, StaffUser
 from yishi.actions import flow as action_flow
 from yishi.actions.tables import Action, ActionUpdate
 from yishi.documents import labels, votes
-from yishi.documents.shares import format_share, share_tenths
+from yishi.shares import format_share, share_tenths
 from yishi.documents.kinds import DocumentKind, Source, register
 from yishi.errors import DomainError, FormErrors, NotFound
+from yishi.meetings import flow as meetings_flow
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.meetings.tables import Addendum, AgendaItem, Attendance, Comment, Invitation, Meeting, Position
 from yishi.roster.service import unit_label
 from yishi.roster.tables import Building, Compound, Household, Party, PartyKind
-from yishi.web.templating import LOCAL_TZ
+from yishi.clock import LOCAL_TZ
 
 PUBLISHED, CLOSED = "published", "closed"
 # Meetings whose sign-in lists households (the others invite parties and people).
@@ -110,9 +112,7 @@ async def _names(user_ids: list[int]) -> dict[int, str]:
 def local_moment(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ)
+    return clock.local(moment)
 
 
 async def meeting_facts(meeting_id: int, *, require_published: bool = True) -> dict[str, Any]:
@@ -287,23 +287,22 @@ async def sign_in_facts(facts: dict[str, Any]) -> dict[str, Any]:
         household["signed_at"] = mark["at"] if mark else None
         household["method"] = mark["method"] if mark else ""
 
-    owners_total = {h["owner_key"] or f"unit:{h['id']}" for h in households}
-    owners_present = {h["owner_key"] or f"unit:{h['id']}" for h in households if h["signed_at"]}
-    total_area = sum(h["exclusive_area"] for h in households)
-    present_area = sum(h["exclusive_area"] for h in households if h["signed_at"])
-    present_count = sum(1 for h in households if h["signed_at"])
+    # The same figures as the sign-in page: an owner present counts with all their area.
+    quorum = meetings_flow.quorum(
+        households, [h["id"] for h in households if h["signed_at"]], invited_party_ids,
+        [a["party"] for a in attendance if a["party"] and not a["household"]])
     figures = {
-        "households_total": len(households),
-        "households_present": present_count,
-        "households_share": format_share(share_tenths(present_count, len(households))),
-        "area_total": total_area,
-        "area_present": present_area,
-        "area_share": format_share(share_tenths(present_area, total_area)),
-        "owners_total": len(owners_total),
-        "owners_present": len(owners_present),
-        "owners_share": format_share(share_tenths(len(owners_present), len(owners_total))),
-        "parties_invited": len(invited_party_ids),
-        "parties_present": sum(1 for p in party_sections if p["present"]),
+        "households_total": quorum.households.total,
+        "households_present": quorum.households.present,
+        "households_share": format_share(share_tenths(quorum.households.present, quorum.households.total)),
+        "area_total": quorum.area.total,
+        "area_present": quorum.area.present,
+        "area_share": format_share(share_tenths(quorum.area.present, quorum.area.total)),
+        "owners_total": quorum.owners.total,
+        "owners_present": quorum.owners.present,
+        "owners_share": format_share(share_tenths(quorum.owners.present, quorum.owners.total)),
+        "parties_invited": len(quorum.parties_invited),
+        "parties_present": len(quorum.parties_present),
         "people_present": sum(len(p["present"]) for p in party_sections) + len(others_present),
         "signed_in": len(attendance),
     }

@@ -14,7 +14,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-from yishi.documents.shares import format_share, share_tenths
+from yishi.shares import format_share, share_tenths
 from yishi.voting.recount import RecountError, load_and_tally
 from yishi.voting.rules import ABSTAIN, NO, PARTY_PREFIX, YES, TallyError, TallyResult
 from yishi.voting.tables import Ballot, BallotRollEntry, HandCount

@@ -17,9 +17,10 @@ proposals' timelines read as if the secretary had done it:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from yishi import clock
 from yishi.accounts.permissions import Principal
 from yishi.accounts.service import load_principal
 from yishi.accounts.tables import StaffUser
@@ -72,7 +73,7 @@ async def _vote(meeting_id: int, item_id: int, secretary: Principal, **values: A
 
 
 async def load_demo(var_dir: Any = None, now: datetime | None = None) -> None:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     compound = await Compound.select().where(Compound.code == COMPOUND).output(load_json=True).first()
     compound["var_dir"] = var_dir or Settings.from_env().var_dir
     buildings = {b["code"]: b["id"] for b in await Building.select(Building.id, Building.code).where(
@@ -170,5 +171,7 @@ async def load_demo(var_dir: Any = None, now: datetime | None = None) -> None:
     await _vote(owners, fund_item, secretary, question="是否同意按每平方米建筑面积25元的标准续筹3号楼专项维修资金？",
                 rule="civil_code_special", owners_matter=6)
     informed = flow.local_today(now) - timedelta(days=1)
+    voting_day = _at(now, 20, 9)[:10]
     await service.publish(owners, secretary, service.PublishInput(
-        committee_informed=True, committee_informed_on=informed.isoformat()), now)
+        committee_informed=True, committee_informed_on=informed.isoformat(),
+        votes_close_at=f"{voting_day}T17:00"), now)

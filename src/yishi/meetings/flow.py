@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
-from yishi.voting.rules import ABSTAIN, Rule
+from yishi.clock import (  # noqa: F401 - the meetings package reads local time through flow
+    LOCAL_TZ,
+    local_input,
+    local_text,
+    local_today,
+    parse_local_date,
+    parse_local_datetime,
+    start_of_local_day,
+)
+from yishi.shares import percent_figure
+from yishi.voting.rules import ABSTAIN, RULE_LABELS, Rule
 
 
 class Kind(StrEnum):
@@ -41,13 +50,6 @@ KIND_HINTS: dict[str, str] = {
     Kind.OWNERS_DECISION: N_("All owners of the compound or of the buildings concerned (Civil Code art. 278)."),
 }
 
-RULE_LABELS: dict[str, str] = {
-    Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
-    Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
-    Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
-    Rule.CIVIL_CODE_ORDINARY: N_("Civil Code ordinary matter (more than half of area and owners)"),
-    Rule.CIVIL_CODE_SPECIAL: N_("Civil Code special matter (three quarters of area and owners)"),
-}
 
 # Civil Code art. 278: what owners decide together.
 OWNERS_MATTERS: dict[int, str] = {
@@ -350,14 +352,6 @@ def parse_guests(text: str) -> tuple[list[tuple[str, str]], str | None]:
 # Quorum --------------------------------------------------------------------------
 
 
-def percent(part: int, whole: int) -> str:
-    """``part / whole`` as a percentage with one decimal, rounded half up, from integers."""
-    if whole <= 0:
-        return "0.0"
-    tenths = (part * 1000 * 2 + whole) // (whole * 2)
-    return f"{tenths // 10}.{tenths % 10}"
-
-
 @dataclass(frozen=True)
 class Share:
     present: int
@@ -365,7 +359,7 @@ class Share:
 
     @property
     def percent(self) -> str:
-        return percent(self.present, self.total)
+        return percent_figure(self.present, self.total)
 
     @property
     def reaches_two_thirds(self) -> bool:
@@ -418,49 +412,6 @@ def quorum(households: Sequence[Mapping[str, Any]], present_household_ids: Itera
 
 
 # Local time ----------------------------------------------------------------------
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def parse_local_datetime(text: str) -> datetime | None:
-    """A date and time typed in China's time zone ("2026-12-05T19:30" or "2026-12-05 19:30")."""
-    text = text.strip().replace(" ", "T", 1)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is not None:
-        return None
-    return value.replace(tzinfo=LOCAL_TZ)
-
-
-def parse_local_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
-def local_text(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).strftime(fmt)
-
-
-def local_input(value: datetime | None) -> str:
-    """The value of a ``datetime-local`` input."""
-    return local_text(value, "%Y-%m-%dT%H:%M")
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(LOCAL_TZ).date()
-
-
-def start_of_local_day(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
-
 
 def duration_text(delta: timedelta) -> str:
     """"3 days 4 hours" / "5 hours 10 minutes" for a notice lead time."""

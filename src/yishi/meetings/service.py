@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from yishi import db
+from yishi import clock, db
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.audit import service as audit
@@ -47,8 +47,7 @@ def _not_found() -> NotFound:
     return NotFound(_("This page does not exist or is not in your places."))
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+now_utc = clock.now
 
 
 # Reading ---------------------------------------------------------------------------
@@ -827,6 +826,45 @@ class PublishInput:
     voting_method: str = ""
     committee_informed: bool = False
     committee_informed_on: str = ""
+    votes_open_at: str = ""
+    votes_close_at: str = ""
+
+
+def _voting_period(meeting_row: Mapping[str, Any], data: PublishInput,
+                   now: datetime) -> tuple[dict[str, str], datetime | None, datetime | None]:
+    """The voting period the notice announces: required for an owners'
+    decision, optional otherwise; it starts at the meeting when not given.
+    An owners' decision's owners vote from the meeting's start at the earliest,
+    once the notice period has run."""
+    errors: dict[str, str] = {}
+    owners = meeting_row["kind"] == Kind.OWNERS_DECISION
+    open_text, close_text = data.votes_open_at.strip(), data.votes_close_at.strip()
+    opens = flow.parse_local_datetime(open_text)
+    closes = flow.parse_local_datetime(close_text)
+    example = _("Enter a date and time, for example 2026-12-20 09:00.")
+    if open_text and opens is None:
+        errors["votes_open_at"] = example
+    if close_text and closes is None:
+        errors["votes_close_at"] = example
+    elif not close_text and owners:
+        errors["votes_close_at"] = _(
+            "Enter when voting ends. The notice of an owners' decision announces it, and the vote "
+            "cannot close earlier.")
+    elif not close_text and open_text:
+        errors["votes_close_at"] = _("Enter when voting ends, too.")
+    if errors or closes is None:
+        return errors, None, None
+    starts_at = meeting_row["starts_at"]
+    opens = opens or starts_at
+    if owners and opens < starts_at:
+        errors["votes_open_at"] = _(
+            "Owners vote from the start of the meeting (%(start)s) at the earliest, after the notice period.",
+            start=flow.local_text(starts_at))
+    elif closes <= opens:
+        errors["votes_close_at"] = _("Voting must end after it starts (%(start)s).", start=flow.local_text(opens))
+    elif closes <= now:
+        errors["votes_close_at"] = _("This time is in the past. Choose a time from now on.")
+    return errors, opens, closes
 
 
 async def notice_check(meeting_row: Mapping[str, Any], now: datetime) -> flow.NoticeCheck:
@@ -895,10 +933,14 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                     "The notice of an owners' decision carries every item's full text and how it is decided. "
                     "Complete the full text, the art. 278 matter and the rule of: %(items)s.",
                     items="、".join(f"“{t}”" for t in incomplete))
+        period_errors, votes_open_at, votes_close_at = _voting_period(current, data, now)
+        errors.update(period_errors)
         if errors:
             raise FormErrors(errors)
         values: dict[str, Any] = {
             "status": PUBLISHED,
+            "votes_open_at": votes_open_at,
+            "votes_close_at": votes_close_at,
             "published_at": now,
             "urgent_reason": "" if check.early_enough else urgent_reason,
             "voting_method": voting_method,

@@ -444,6 +444,7 @@ class MeetingController(Controller):
             urgent_reason=values.get("urgent_reason", ""), voting_method=values.get("voting_method", ""),
             committee_informed=values.get("committee_informed") == "yes",
             committee_informed_on=values.get("committee_informed_on", ""),
+            votes_open_at=values.get("votes_open_at", ""), votes_close_at=values.get("votes_close_at", ""),
         )
         try:
             await service.publish(meeting_id, principal, data, service.now_utc())

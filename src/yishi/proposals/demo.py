@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from yishi import clock
 from yishi.accounts.tables import StaffUser
 from yishi.proposals import flow
 from yishi.proposals.support import Unit, owner_support, threshold_reached
@@ -254,7 +255,7 @@ async def _event(proposal_id: int, kind: str, at: datetime, text: str = "", acto
 
 async def load_demo(now: datetime | None = None) -> None:
     """Add the demo proposals of 银河湾小区 and 人保小区."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     users = {u["username"]: u for u in await StaffUser.select(StaffUser.id, StaffUser.username,
                                                               StaffUser.display_name)}
     rng = random.Random(278)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count
 
-from yishi import db, photos
+from yishi import clock, db, photos
 from yishi.accounts.permissions import Principal
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.audit import service as audit
@@ -32,7 +31,7 @@ from yishi.roster.tables import Building, Compound, Household
 PHOTO_FOLDER = "proposals"
 ACTOR_LABEL_MAX = 100
 KIND_MAX = 32
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = clock.LOCAL_TZ
 
 
 def _not_found() -> NotFound:
@@ -495,7 +494,7 @@ async def _update_marks(proposal_id: int, compound: Mapping[str, Any]) -> _Marks
     and the moment an owners' matter obliges the committee to convene."""
     row = await Proposal.select(Proposal.all_columns()).where(Proposal.id == proposal_id).first()
     assert row is not None
-    now = datetime.now(UTC)
+    now = clock.now()
     seconds = await _seconds_count(proposal_id)
     threshold_now = obliges_now = False
     if row["threshold_reached_at"] is None and threshold_reached(seconds, compound["seconds_threshold"]):
@@ -516,9 +515,7 @@ async def _update_marks(proposal_id: int, compound: Mapping[str, Any]) -> _Marks
 
 
 def _local_day(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return clock.local_text(moment)
 
 
 def _seconds_text(seconds: int, threshold: int) -> str:

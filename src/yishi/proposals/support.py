@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from yishi.shares import percent_figure
+
 OBLIGING_SHARE_DENOMINATOR = 5  # one fifth: 20%
 
 
@@ -85,9 +87,4 @@ def owner_support(units: Iterable[Unit], supporters: Iterable[int]) -> OwnerSupp
     )
 
 
-def _percent(part: int, whole: int) -> str:
-    """A share for people to read, one decimal, rounded down so 19.99% never shows as 20.0%."""
-    if whole <= 0:
-        return "0.0"
-    tenths = part * 1000 // whole
-    return f"{tenths // 10}.{tenths % 10}"
+_percent = percent_figure

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from yishi import clock
 from yishi.db import write_transaction
 from yishi.errors import NotFound
 from yishi.i18n import gettext as _
@@ -186,7 +186,7 @@ async def apply_import(compound_id: int, data: bytes) -> ImportResult | ImportPr
         }
         buildings_created = 0
         existing = await _existing(compound_id)
-        now = datetime.now(UTC)
+        now = clock.now()
         for row, status in preview.rows:
             if row.building not in buildings:
                 created = await Building.insert(

@@ -6,10 +6,10 @@ escalated to 六泉路社区."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from yishi import photos
+from yishi import clock, photos
 from yishi.accounts.residents import HouseholdIdentity, identity_of
 from yishi.actions import demo as actions_demo
 from yishi.actions import demo_pictures as pictures
@@ -44,7 +44,7 @@ async def _number(compound_id: int, title: str) -> int:
 async def load_demo(var_dir: Path | None = None, now: datetime | None = None) -> None:
     """Add ratings, an objection and an escalation (after the actions demo)."""
     uploads_dir = photos.uploads_folder(var_dir or Settings.from_env().var_dir)
-    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    now = (now or clock.now()).replace(second=0, microsecond=0)
     rng = random.Random(20261125)
     yinhewan = await Compound.select().where(Compound.code == "yinhewan").first()
     renbao = await Compound.select().where(Compound.code == "renbao").first()

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from yishi.shares import share_tenths
+
 DONE = "done"
 
 
@@ -43,9 +45,7 @@ class Ratio:
     @property
     def tenths(self) -> int | None:
         """The percentage in tenths of a percent, rounded half up (None: no data)."""
-        if self.whole <= 0:
-            return None
-        return (2000 * self.part + self.whole) // (2 * self.whole)
+        return share_tenths(self.part, self.whole)
 
     @property
     def percent_text(self) -> str:

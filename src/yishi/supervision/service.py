@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from yishi import clock
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.actions import evidence, flow
@@ -121,7 +122,7 @@ async def rate(
     *, now: datetime | None = None,
 ) -> RatingOutcome:
     """One household's rating of a done action; may reopen and escalate it."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     errors = {}
     if verdict not in set(Verdict):
         errors["verdict"] = _("Choose satisfied, basically satisfied or unsatisfied.")
@@ -192,7 +193,7 @@ async def object_to(
     photos: list[actions.Upload], uploads_dir: Path, *, now: datetime | None = None,
 ) -> int:
     """A household's objection to a done action, with photos."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     action = await actions.get_action(compound_id, number)
     _check_household(action, household)
     errors = {}
@@ -271,7 +272,7 @@ async def decide_objection(
     *, now: datetime | None = None,
 ) -> None:
     """The secretary upholds an objection (the action reopens and escalates) or not."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if not principal.sees_compound(compound_id):
         raise not_found()
     if not principal.can(Capability.ACTION_DRAFT, compound_id):
@@ -339,7 +340,7 @@ def _decorate_escalation(row: dict[str, Any]) -> dict[str, Any]:
 async def raise_overdue_escalations(now: datetime | None = None) -> list[int]:
     """Move community-level escalations still open after the compound's
     ``escalate_to_street_after_days`` up to the street; return their ids."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
 
     async def due() -> list[int]:
         rows = await Escalation.select(
@@ -403,7 +404,7 @@ async def close_escalation(
     *, now: datetime | None = None,
 ) -> None:
     """The community admin closes an escalation with a note."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     note = note.strip()
     async with write_transaction():
         row = await Escalation.select().where(Escalation.id == escalation_id).first()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yishi.areas import parse_area
-from yishi.documents.shares import format_share, share_tenths
+from yishi.shares import format_share, share_tenths
 from yishi.voting.rules import ABSTAIN, NO, YES
 
 WIDTH = 640

@@ -15,8 +15,9 @@ carries out these resolutions, finding them by their titles.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from yishi import clock
 from yishi.accounts.tables import StaffUser
 from yishi.meetings.tables import AgendaItem, Attendance, Invitation, Meeting
 from yishi.roster.tables import Building, Compound, Household, Party
@@ -75,7 +76,7 @@ async def _item(meeting_id: int, position: int, title: str, question: str, rule:
 async def load_demo() -> None:
     """Add the demo ballots (called by ``yishi.demo.load`` inside its transaction)."""
     rng = random.Random(20261124)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0, microsecond=0)
     yinhewan, buildings = await _ids("yinhewan")
     renbao, renbao_buildings = await _ids("renbao")
     secretary, secretary2 = await _user("secretary"), await _user("secretary2")

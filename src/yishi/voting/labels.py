@@ -17,17 +17,11 @@ from yishi.voting.rules import (
     PARTICIPATION_OWNERS,
     PARTY_PREFIX,
     PASSED_ALL,
+    RULE_LABELS,
     YES,
     Rule,
 )
 
-RULE_LABELS = {
-    Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
-    Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
-    Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
-    Rule.CIVIL_CODE_ORDINARY: N_("Owners' decision, ordinary matter (Civil Code art. 278)"),
-    Rule.CIVIL_CODE_SPECIAL: N_("Owners' decision, special matter (Civil Code art. 278)"),
-}
 
 RULE_THRESHOLDS = {
     Rule.MAJORITY_OF_CAST: N_("Passes when yes ballots are more than half of the ballots cast "

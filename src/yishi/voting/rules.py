@@ -59,6 +59,7 @@ from typing import Any
 from yishi import areas
 from yishi.areas import format_area
 from yishi.errors import DomainError
+from yishi.i18n import N_
 
 YES = "yes"
 NO = "no"
@@ -97,6 +98,16 @@ class Rule(StrEnum):
     def counts_owners(self) -> bool:
         """Civil code rules weigh area and count owners; the others count ballots."""
         return self in (Rule.CIVIL_CODE_ORDINARY, Rule.CIVIL_CODE_SPECIAL)
+
+
+# What each rule is called, wherever it is shown (ballots, agendas, notices, documents).
+RULE_LABELS = {
+    Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
+    Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
+    Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
+    Rule.CIVIL_CODE_ORDINARY: N_("Owners' decision, ordinary matter (Civil Code art. 278)"),
+    Rule.CIVIL_CODE_SPECIAL: N_("Owners' decision, special matter (Civil Code art. 278)"),
+}
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,12 @@ import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from asyncpg.exceptions import UniqueViolationError
 
-from yishi import db, i18n
+from yishi import clock, db, i18n
 from yishi.accounts.tables import StaffUser
 from yishi.areas import format_area
 from yishi.audit import service as audit
@@ -57,8 +56,6 @@ from yishi.voting.labels import channel_label
 from yishi.voting.rules import ABSTAIN, YES_NO_CHOICES, Rule, TallyError, validate_options
 from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, HandCount, SecretChoice, SecretTally
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
 ROLL_HOUSEHOLDS, ROLL_PARTIES, ROLL_ATTENDEES = "households", "parties", "attendees"
 ROLL_SOURCES = (ROLL_HOUSEHOLDS, ROLL_PARTIES, ROLL_ATTENDEES)
 VISIBILITIES = ("live", "after_voting", "after_closing")
@@ -76,13 +73,12 @@ class AlreadyVoted(Conflict):
     """A second vote for a voter who has one that counts; the message says how and when."""
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+utcnow = clock.now
 
 
 def when_text(value: datetime) -> str:
     """"11月23日 14:05": the local date and time of a vote, as messages say it."""
-    local = value.astimezone(LOCAL_TZ)
+    local = clock.local(value)
     return _("%(month)d/%(day)d %(time)s", month=local.month, day=local.day,
              time=local.strftime("%H:%M"))
 
@@ -176,20 +172,6 @@ class BallotSettings:
     closes_at: datetime | None = None
 
 
-def parse_local_datetime(text: str) -> datetime | None:
-    """A ``datetime-local`` field ("2026-11-30T18:00") in China time, as UTC."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
-    return value.astimezone(UTC)
-
-
 def settings_from_form(form: dict[str, str]) -> BallotSettings:
     errors: dict[str, str] = {}
     roll_source = form.get("roll_source", ROLL_HOUSEHOLDS)
@@ -201,8 +183,8 @@ def settings_from_form(form: dict[str, str]) -> BallotSettings:
     timing = form.get("timing", "by_hand")
     opens_at = closes_at = None
     if timing == "set_times":
-        opens_at = parse_local_datetime(form.get("opens_at", ""))
-        closes_at = parse_local_datetime(form.get("closes_at", ""))
+        opens_at = clock.parse_local_datetime(form.get("opens_at", ""))
+        closes_at = clock.parse_local_datetime(form.get("closes_at", ""))
         if form.get("opens_at", "").strip() and opens_at is None:
             errors["opens_at"] = _("Enter a date and time, for example 2026-11-30 18:00.")
         if closes_at is None:
@@ -808,7 +790,7 @@ async def extend_ballot(ballot_id: int, closes_at_text: str, reason: str, *, act
                         at: datetime | None = None) -> None:
     """Move the closing time of a vote short of participation, with the reason shown."""
     at = at or utcnow()
-    closes_at = parse_local_datetime(closes_at_text)
+    closes_at = clock.parse_local_datetime(closes_at_text)
     errors: dict[str, str] = {}
     if closes_at is None:
         errors["closes_at"] = _("Enter the new closing time, for example 2026-12-05 18:00.")
@@ -1000,10 +982,10 @@ def _check_closing(terms: ClosingTerms, reason: str) -> None:
     if terms.refused:
         assert terms.closes_at is not None
         raise DomainError(ngettext(
-            "Voting runs until %(at)s, as announced; it cannot close before then while %(n)d voter on "
+            "Voting runs until %(at)s, as announced; it cannot close before then while %(count)d voter on "
             "the roll has not voted.",
-            "Voting runs until %(at)s, as announced; it cannot close before then while %(n)d voters on "
-            "the roll have not voted.", terms.waiting, at=when_text(terms.closes_at), n=terms.waiting))
+            "Voting runs until %(at)s, as announced; it cannot close before then while %(count)d voters on "
+            "the roll have not voted.", terms.waiting, at=when_text(terms.closes_at), count=terms.waiting))
     if terms.needs_reason and not reason:
         raise FormErrors({"reason": _(
             "Closing before the closing time ends voting for those who have not voted. Say why; the "
@@ -1096,9 +1078,9 @@ async def _tell_proposal(ballot: dict[str, Any], count: Count, at: datetime) -> 
     with i18n.language("zh_CN"):
         if count.adopted_option:
             text = _("Adopted by vote on %(date)s: option %(option)s.",
-                     date=at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"), option=count.adopted_option)
+                     date=clock.local_text(at, "%Y-%m-%d"), option=count.adopted_option)
         else:
-            text = _("Adopted by vote on %(date)s.", date=at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"))
+            text = _("Adopted by vote on %(date)s.", date=clock.local_text(at, "%Y-%m-%d"))
     await record_event(item["proposal"], "voted", text)
     await set_stage(item["proposal"], "vote")
 

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
-from yishi import i18n
+from yishi import clock, i18n
 from yishi.areas import format_area
 from yishi.accounts.permissions import ROLE_LABELS, Role
 from yishi.roster.tables import PARTY_LABELS
 from yishi.settings import PROJECT_ROOT, Settings
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = clock.LOCAL_TZ
 
 
 def area_filter(hundredths: int | None) -> str:
     return "" if hundredths is None else format_area(hundredths)
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return value.astimezone(LOCAL_TZ).strftime(fmt)
+local_time = clock.local_text
 
 
 def build_environment(settings: Settings) -> Environment:
