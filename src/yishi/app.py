@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.exceptions import NotFoundException
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -16,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.registry import StoreRegistry
 
 from yishi import db
+from yishi.forms import MAX_ID
 from yishi.accounts.dependencies import provide_principal
 from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
@@ -40,6 +44,14 @@ from yishi.web.public import CompoundPublicController
 from yishi.web.templating import template_config
 
 SESSION_MAX_AGE = 7 * 24 * 3600
+
+
+def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
+    """An id in an address beyond the largest a row can have names nothing:
+    404 here, before any query is built with it."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            raise NotFoundException()
 
 CONTROLLERS = [
     PagesController,
@@ -111,6 +123,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         stores=StoreRegistry(stores={"sessions": DatabaseStore()}),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=refuse_impossible_ids,
         debug=False,
     )
     app.state.settings = settings

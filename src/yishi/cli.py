@@ -94,19 +94,27 @@ def roster() -> None:
 
 @roster.command("import")
 @click.option("--compound", "compound_code", required=True, help="the compound's code")
+@click.option("--new-building", "new_buildings", multiple=True, metavar="CODE",
+              help="confirm that the file may create this building (repeat for each)")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def roster_import(compound_code: str, file: Path) -> None:
-    """Import households from FILE (UTF-8 or GB18030 CSV); all rows or none."""
+def roster_import(compound_code: str, file: Path, new_buildings: tuple[str, ...]) -> None:
+    """Import households from FILE (UTF-8 or GB18030 CSV); all rows or none.
+    Buildings the file would create must each be confirmed with --new-building."""
     from yishi.roster import service
 
     async def work() -> Any:
         compound = await service.compound_by_code(compound_code)
-        return await service.apply_import(compound["id"], file.read_bytes())
+        return await service.apply_import(compound["id"], file.read_bytes(), confirmed_buildings=new_buildings)
 
     result = run_with_database(work)
     if isinstance(result, service.ImportPreview):
         for error in result.errors:
-            click.echo(f"{file}: line {error.line}: {error.message}", err=True)
+            where = f"line {error.line}" if error.line else "file"
+            click.echo(f"{file}: {where}: {error.message}", err=True)
+        if result.confirm_error:
+            click.echo(f"{file}: {result.confirm_error}", err=True)
+            click.echo("confirm them with: " + " ".join(
+                f"--new-building {code}" for code in result.new_buildings), err=True)
         click.echo("nothing was imported", err=True)
         sys.exit(2)
     click.echo(

@@ -80,6 +80,12 @@ def gettext(message: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
+def use_language(language: str) -> None:
+    """Read the rest of this request in ``language`` (for answers given before
+    the language middleware ran, such as a 404 from routing)."""
+    _current.set(language if language in LANGUAGES else _current.get())
+
+
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     text = translations(_current.get()).ngettext(singular, plural, n)
     variables.setdefault("num", n)

@@ -339,17 +339,33 @@ def test_export_guards_owner_and_phone_that_a_spreadsheet_would_run_as_formulas(
         f"1,101,50.00,'{start}HYPERLINK(1),'{start}86 138,0,")
 
 
-def test_export_leaves_building_and_unit_exactly_as_they_are() -> None:
-    row = RosterRow(2, "-1", "=B2", 5000)
+def test_export_guards_building_unit_and_owner_key_too_and_reads_them_back_exactly() -> None:
+    row = RosterRow(2, "-1", "=B2", 5000, owner_key="@dev")
 
-    assert write_roster([row]).decode("utf-8-sig").splitlines()[1] == "-1,=B2,50.00,,,0,"
-    assert parse_roster(write_roster([row])).rows == [row]
+    data = write_roster([row])
+    assert data.decode("utf-8-sig").splitlines()[1] == "'-1,'=B2,50.00,,,0,'@dev"
+    back = parse_roster(data).rows[0]
+    assert (back.building, back.unit, back.owner_key) == ("-1", "=B2", "@dev")
 
 
-def test_import_strips_the_formula_guard_from_owner_and_phone_only() -> None:
+@pytest.mark.parametrize("invisible", ["\ufeff", "\x00", "\x1b", "\u200b", "\u202e"])
+def test_an_invisible_character_is_refused_with_its_line(invisible: str) -> None:
+    data = f"楼栋,房号,专有部分面积\n1,101,90\n{invisible}1,102,90\n".encode("utf-8")
+    parsed = parse_roster(data)
+    assert not parsed.rows and [e.line for e in parsed.errors] == [3]
+    assert "invisible character" in parsed.errors[0].message
+
+
+def test_a_second_byte_order_mark_of_joined_files_is_refused() -> None:
+    part = "\ufeff楼栋,房号,专有部分面积\n1,101,90\n"
+    parsed = parse_roster((part + "\ufeff2,201,80\n").encode("utf-8"))
+    assert [e.line for e in parsed.errors] == [3]
+
+
+def test_import_strips_the_formula_guard_from_every_text_cell() -> None:
     result = parsed(ZH_HEADER, "'=1,'-2,50,'=张伟,'+86 138,0,'=K")
 
-    assert result.rows == [RosterRow(2, "'=1", "'-2", 5000, "=张伟", "+86 138", 0, "'=K")]
+    assert result.rows == [RosterRow(2, "=1", "-2", 5000, "=张伟", "+86 138", 0, "=K")]
 
 
 def test_import_keeps_a_quote_that_is_not_a_formula_guard() -> None:

@@ -78,7 +78,12 @@ async def test_preview_then_confirm_imports_new_and_changed_households(client):
     assert "导入 2 行" in page
     assert not await Household.exists().where(Household.unit == "2-301")
     payload = preview.text.split('name="payload" value="')[1].split('"')[0]
-    done = await post(client, "/compounds/alpha/roster/import/confirm", {"payload": payload, "filename": "roster.csv"},
+    assert 'name="new_buildings" value="3"' in preview.text  # building 3 is new: the secretary confirms it
+    form = {"payload": payload, "filename": "roster.csv", "new_buildings": "3"}
+    refused = await post(client, "/compounds/alpha/roster/import/confirm", form)
+    assert refused.status_code == 400 and "并勾选确认" in text_of(refused.text)
+    assert not await Household.exists().where(Household.unit == "2-301")
+    done = await post(client, "/compounds/alpha/roster/import/confirm", {**form, "confirm_buildings": "yes"},
                       follow_redirects=True)
     assert done.status_code == 200
     assert "3-2-301" in text_of(done.text)
@@ -110,3 +115,21 @@ async def test_roster_page_shows_the_three_parties_with_their_members(client):
     page = text_of((await client.get("/compounds/alpha/roster")).text)
     assert "党支部" in page and "Sec_Alpha（党支部书记）" in page
     assert "物业服务企业" in page and "业主委员会" in page
+
+
+async def test_lettered_and_named_building_codes_import_and_sort_among_numbers(client):
+    await build_world()
+    await login(client, "sec_alpha")
+    data = ("楼栋,房号,专有部分面积\nA座,101,90\n东区3号楼,1-101,80\n10,101,70\n2,101,60\n").encode("utf-8")
+    preview = await post(client, "/compounds/alpha/roster/import", files={"file": ("r.csv", data, "text/csv")})
+    assert preview.status_code == 200
+    payload = preview.text.split('name="payload" value="')[1].split('"')[0]
+    done = await post(client, "/compounds/alpha/roster/import/confirm",
+                      {"payload": payload, "filename": "r.csv", "new_buildings": "10\nA座\n东区3号楼",
+                       "confirm_buildings": "yes"})
+    assert done.status_code == 200
+    page = text_of((await client.get("/compounds/alpha/roster")).text)
+    order = [page.index(code) for code in ("2-101", "10-101", "A座-101", "东区3号楼-1-101")]
+    assert order == sorted(order)
+    exported = await client.get("/compounds/alpha/roster/export.csv")
+    assert exported.status_code == 200 and "A座,101,90.00" in exported.content.decode("utf-8-sig")

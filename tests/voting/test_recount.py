@@ -274,3 +274,16 @@ def test_exported_multi_option_ballot_recounts_to_the_same_result(
     rule, roll, votes = ballot
     recounted = load_and_tally(rule, write_roll_csv(roll), write_votes_csv(votes), OPTION_LABELS)
     assert recounted == tally(roll, votes, rule, OPTION_LABELS)
+
+
+def test_no_cell_of_the_recount_files_runs_as_a_formula_and_they_still_recount_exactly() -> None:
+    roll = [RollEntry("-1-101", 9000, None), RollEntry("=HYPERLINK(1)", 8000, "@G1"),
+            RollEntry("+2-201", 7000, "@G1")]
+    votes = [Vote("-1-101", "=SUM(A1)"), Vote("=HYPERLINK(1)", "保持现状")]
+    roll_text, votes_text = write_roll_csv(roll), write_votes_csv(votes)
+    cells = [cell for line in (roll_text + votes_text).splitlines() for cell in line.split(",")]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    assert parse_roll_csv(roll_text) == roll and parse_votes_csv(votes_text) == votes
+    options = ["=SUM(A1)", "保持现状"]
+    assert load_and_tally("majority_of_cast", roll_text, votes_text, options) == tally(
+        roll, votes, Rule.MAJORITY_OF_CAST, options)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from yishi.forms import whole_number
 from yishi import clock
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
@@ -227,7 +228,7 @@ def _parse_date(text: str) -> date | None:
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None
+    return whole_number(text)
 
 
 async def draft_action(

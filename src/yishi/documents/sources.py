@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from yishi import clock
@@ -30,6 +28,8 @@ from yishi.meetings.tables import Addendum, AgendaItem, Attendance, Comment, Inv
 from yishi.roster.service import unit_label
 from yishi.roster.tables import Building, Compound, Household, Party, PartyKind
 from yishi.clock import LOCAL_TZ
+from yishi.codes import natural_key
+from yishi.spreadsheet import guard
 
 PUBLISHED, CLOSED = "published", "closed"
 # Meetings whose sign-in lists households (the others invite parties and people).
@@ -38,13 +38,6 @@ HOUSEHOLD_MEETINGS = ("bench_meeting", "owners_decision")
 
 def not_found() -> NotFound:
     return NotFound(_("This page does not exist or is not in your places."))
-
-
-@lru_cache(maxsize=8192)
-def natural_key(text: str) -> tuple[Any, ...]:
-    """"1-1501" after "1-201": numbers inside labels compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.findall(r"\d+|\D+", text))
 
 
 # Compound -------------------------------------------------------------------------
@@ -508,13 +501,6 @@ async def load_action_ledger(compound_id: int, variant: str) -> Source:
     )
 
 
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
 async def ledger_csv(compound_id: int, variant: str) -> bytes:
@@ -527,7 +513,7 @@ async def ledger_csv(compound_id: int, variant: str) -> bytes:
                      _("Latest progress"), _("Progress date")])
     for a in ledger["actions"]:
         update = a["latest_update"]
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([guard(v) for v in (
             a["number"], a["title"], a["meeting_title"],
             local_moment(a["meeting_starts_at"]).date().isoformat() if a["meeting_starts_at"] else "",
             a["item_title"], labels.responsible_label(a["party_kind"]), a["responsible_name"],

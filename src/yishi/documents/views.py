@@ -13,6 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
+from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.documents import kinds, labels, qr, service, slips, sources
@@ -194,7 +195,7 @@ class DocumentsController(Controller):
         require_kind(principal, slips.SLIPS, compound["id"])
         building = (data.get("building") or "").strip()
         errors = {}
-        if building not in ("all", "") and not building.isdigit():
+        if building not in ("all", "") and whole_number(building) is None:
             errors["building"] = _("Choose a building or the whole compound.")
         elif building == "":
             errors["building"] = _("Choose a building or the whole compound.")
@@ -203,7 +204,7 @@ class DocumentsController(Controller):
         if errors:
             return await self._slips_form(principal, compound, building, status=400, errors=errors)
         record = await slips.issue_voter_slips(
-            compound["id"], None if building == "all" else int(building), principal=principal,
+            compound["id"], None if building == "all" else whole_number(building), principal=principal,
             settings=settings_of(request), language=current_language(),
         )
         flash(request, _("Voter slips issued (verification code %(code)s): %(title)s. The earlier links of these households no longer work.",

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from yishi.forms import whole_number
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.clock import (  # noqa: F401 - the meetings package reads local time through flow
@@ -179,11 +180,11 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
     matter: int | None = None
     matter_text = owners_matter.strip()
     if kind == Kind.OWNERS_DECISION:
-        if not matter_text.isdigit() or int(matter_text) not in OWNERS_MATTERS:
+        matter = whole_number(matter_text, maximum=max(OWNERS_MATTERS))
+        if matter not in OWNERS_MATTERS:
+            matter = None
             errors["owners_matter"] = _(
                 "Choose which matter of Civil Code art. 278 the owners decide (1 to 9).")
-        else:
-            matter = int(matter_text)
     elif matter_text:
         errors["owners_matter"] = _("Only an owners' decision names a matter of Civil Code art. 278.")
 
@@ -231,10 +232,10 @@ def check_notice_settings(form: Mapping[str, str]) -> tuple[dict[str, int], dict
     errors: dict[str, str] = {}
     for kind in Kind:
         text = (form.get(kind.value) or "").strip()
-        if not text.isdigit() or int(text) > MAX_NOTICE_DAYS:
+        days = whole_number(text, maximum=MAX_NOTICE_DAYS)
+        if days is None:
             errors[kind.value] = _("Enter a whole number of days from 0 to %(max)d.", max=MAX_NOTICE_DAYS)
             continue
-        days = int(text)
         legal = LEGAL_NOTICE_DAYS.get(kind, 0)
         if days < legal:
             errors[kind.value] = _(
@@ -289,11 +290,8 @@ def sign_in_open(starts_at: datetime, duration_minutes: int, now: datetime) -> b
 
 
 def parse_minutes(text: str, *, maximum: int = MAX_ITEM_MINUTES) -> int | None:
-    text = text.strip()
-    if not text.isdigit():
-        return None
-    value = int(text)
-    return value if 0 < value <= maximum else None
+    value = whole_number(text, maximum=maximum)
+    return value if value else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from yishi.forms import whole_number
 from yishi import clock, db
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
@@ -468,11 +469,11 @@ class MeetingForm:
         return (self.values.get(name) or "").strip()
 
     def ids(self, name: str) -> list[int]:
-        return [int(v) for v in self.lists.get(name, []) if str(v).isdigit()]
+        return [n for n in (whole_number(v) for v in self.lists.get(name, [])) if n is not None]
 
     def optional_id(self, name: str) -> int | None:
         value = self.get(name)
-        return int(value) if value.isdigit() else None
+        return whole_number(value)
 
 
 async def check_meeting(compound_row: Mapping[str, Any], form: MeetingForm, now: datetime,
@@ -674,7 +675,7 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
             if not proposal_text:
                 errors["proposal"] = _("Choose the accepted proposal this item decides.")
             else:
-                proposal_row = await topics.proposal(int(proposal_text)) if proposal_text.isdigit() else None
+                proposal_row = await topics.proposal(whole_number(proposal_text)) if whole_number(proposal_text) is not None else None
                 if proposal_row is None or proposal_row["compound"] != current["compound"]:
                     errors["proposal"] = _("This proposal is not one of this compound's.")
                     proposal_row = None

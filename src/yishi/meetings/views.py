@@ -32,6 +32,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
@@ -123,7 +124,7 @@ def _meeting_form(form: FormMultiDict) -> service.MeetingForm:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 async def _meeting_in_places(principal: Principal, meeting_id: int,
@@ -410,7 +411,7 @@ class MeetingController(Controller):
                       principal: Principal) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         form = await request.form()
-        ids = [int(v) for v in form.getall("item") if str(v).isdigit()] if "item" in form else []
+        ids = [n for n in (whole_number(v) for v in form.getall("item")) if n is not None] if "item" in form else []
         await service.reorder(meeting_id, ids, principal)
         return await self._agenda_response(request, principal, meeting_id)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from yishi.forms import whole_number
 from yishi import clock, db, photos
 from yishi.accounts.permissions import Principal
 from yishi.accounts.residents import HouseholdIdentity
@@ -550,7 +551,7 @@ async def decline(compound: dict[str, Any], number: int, reason_text: str, princ
 
 def _number(text: str | None) -> int | None:
     text = (text or "").strip().lstrip("#＃")
-    return int(text) if text.isdigit() else None
+    return whole_number(text)
 
 
 async def merge(compound: dict[str, Any], number: int, target_text: str, principal: Principal) -> int:

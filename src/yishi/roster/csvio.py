@@ -9,11 +9,16 @@ Line numbers are physical lines of the file (the header is line 1 when nothing
 precedes it); a row whose quoted cell spans several lines is reported on the
 line where it starts, and the lines after it keep their true numbers.
 
-Exported owner and phone cells that start with ``= + - @`` are written with a
-leading ``'`` so that a spreadsheet shows them as text instead of running them
-as a formula (CSV injection). Reading strips that quote off again, for those
-two columns only, so a roster survives export and re-import unchanged.
-Building and unit are never altered: they are the household's identity.
+Exported text cells that start with ``= + - @`` (and the tab and carriage
+return a spreadsheet also treats so) are written with a leading ``'`` so that
+a spreadsheet shows them as text instead of running them as a formula (CSV
+injection): building, unit, owner, phone and owner key alike. Reading strips
+that quote off again, so a roster survives export and re-import unchanged.
+
+Invisible characters are refused with their line: a byte order mark inside the
+file (Excel adds one when files are joined), control characters (NUL, escape,
+...) and zero-width or direction marks, which would make a building "1" and a
+building "\ufeff1" look the same but differ.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from typing import Protocol
 
 from yishi.areas import format_area, parse_area
 from yishi.i18n import gettext as _
+from yishi.spreadsheet import guard as _guard
+from yishi.spreadsheet import unguard as _unguard
 
 # key: (Chinese header, English header), in the order the export writes them.
 COLUMNS = {
@@ -42,7 +49,7 @@ REQUIRED = ("building", "unit", "area_m2")
 HEADER_NAMES = {name.casefold(): key for key, names in COLUMNS.items() for name in names}
 ENCODINGS = ("utf-8-sig", "gb18030")
 WHOLE_NUMBER = re.compile(r"[0-9]+")
-FORMULA_START = ("=", "+", "-", "@")
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -94,21 +101,6 @@ def decode(data: bytes) -> str | None:
             continue
         return text.removeprefix("\ufeff")  # GB18030 has a byte order mark too
     return None
-
-
-def _is_guarded(text: str) -> bool:
-    return text.lstrip("'").startswith(FORMULA_START)
-
-
-def _guard(text: str) -> str:
-    """"=x" → "'=x". Text that already looks guarded ("'=x") gets one more
-    quote, so that reading it back gives exactly what was written."""
-    return "'" + text if _is_guarded(text) else text
-
-
-def _unguard(text: str) -> str:
-    """Undo ``_guard``: "'=x" → "=x"; "'x" and "'" stay as they are."""
-    return text[1:] if text.startswith("'") and _is_guarded(text) else text
 
 
 def _unreadable_line() -> str:
@@ -208,9 +200,18 @@ def _read_row(
     def cell(key: str) -> str:
         return record[columns[key]].strip() if key in columns else ""
 
-    building, unit, area_text, residents_text = (
-        cell("building"), cell("unit"), cell("area_m2"), cell("residents"))
     messages = []
+    for key, index in columns.items():
+        found = INVISIBLE.search(record[index])
+        if found:
+            messages.append(_(
+                "The %(column)s cell holds an invisible character (U+%(code)04X). Delete it in the "
+                "spreadsheet (retype the cell) and save again.",
+                column="/".join(COLUMNS[key]), code=ord(found.group())))
+    if messages:
+        return None, messages
+    building, unit, area_text, residents_text = (
+        _unguard(cell("building")), _unguard(cell("unit")), cell("area_m2"), cell("residents"))
     if not building:
         messages.append(_("The building is empty."))
     if not unit:
@@ -239,7 +240,7 @@ def _read_row(
     return RosterRow(
         line=line, building=building, unit=unit, area=area,
         owner=_unguard(cell("owner")), phone=_unguard(cell("phone")),
-        residents=residents, owner_key=cell("owner_key") or None,
+        residents=residents, owner_key=_unguard(cell("owner_key")) or None,
     ), []
 
 
@@ -249,6 +250,7 @@ def write_roster(rows: Iterable[RosterLike], header_language: str = "zh_CN") -> 
     The header is Chinese for a Chinese ``header_language`` ("zh_CN"), English
     otherwise. Owner and phone cells starting with = + - @ get a leading ' (see
     the module docstring); ``parse_roster`` reads every written row back as it was.
+    Building, unit and owner key cells are guarded the same way.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -256,7 +258,7 @@ def write_roster(rows: Iterable[RosterLike], header_language: str = "zh_CN") -> 
     writer.writerow([names[column] for names in COLUMNS.values()])
     for row in rows:
         writer.writerow([
-            row.building, row.unit, format_area(row.area), _guard(row.owner), _guard(row.phone),
-            row.residents, row.owner_key or "",
+            _guard(row.building), _guard(row.unit), format_area(row.area), _guard(row.owner),
+            _guard(row.phone), row.residents, _guard(row.owner_key or ""),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from yishi.codes import natural_key
 from yishi import clock
 from yishi.db import write_transaction
 from yishi.errors import NotFound
@@ -84,21 +86,9 @@ async def roster(compound_id: int, building_limit: frozenset[int] | None = None)
         )
         for household in households:
             buildings[household["building"]].households.append(household)
-    return sorted(buildings.values(), key=lambda b: _natural_key(b.code))
+    return sorted(buildings.values(), key=lambda b: natural_key(b.code))
 
 
-def _natural_key(text: str) -> tuple[Any, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in _split_digits(text))
-
-
-def _split_digits(text: str) -> list[str]:
-    parts: list[str] = []
-    for char in text:
-        if parts and parts[-1][-1:].isdigit() == char.isdigit():
-            parts[-1] += char
-        else:
-            parts.append(char)
-    return parts
 
 
 async def household_counts(compound_id: int) -> dict[str, int]:
@@ -118,6 +108,8 @@ class ImportPreview:
     rows: list[tuple[csvio.RosterRow, str]]
     errors: list[csvio.RowError]
     kept: int = 0  # households on the roster that the file does not mention
+    new_buildings: list[str] = field(default_factory=list)  # codes the file would create, to confirm
+    confirm_error: str = ""  # set when importing without confirming those buildings
 
     @property
     def ok(self) -> bool:
@@ -161,7 +153,9 @@ async def preview_import(compound_id: int, data: bytes) -> ImportPreview:
             status = CHANGED
         statuses.append((row, status))
     seen = {(r.building, r.unit) for r in parsed.rows}
-    return ImportPreview(rows=statuses, errors=[], kept=len(set(existing) - seen))
+    known = {b["code"] for b in await Building.select(Building.code).where(Building.compound == compound_id)}
+    new_buildings = sorted({r.building for r in parsed.rows} - known, key=natural_key)
+    return ImportPreview(rows=statuses, errors=[], kept=len(set(existing) - seen), new_buildings=new_buildings)
 
 
 @dataclass(frozen=True)
@@ -172,11 +166,18 @@ class ImportResult:
     buildings_created: int
 
 
-async def apply_import(compound_id: int, data: bytes) -> ImportResult | ImportPreview:
-    """Write the whole file or nothing; a file with errors returns its preview."""
+async def apply_import(compound_id: int, data: bytes,
+                       confirmed_buildings: Iterable[str] = ()) -> ImportResult | ImportPreview:
+    """Write the whole file or nothing; a file with errors, or one that would
+    create buildings not confirmed (``confirmed_buildings``), returns its preview."""
     async with write_transaction():
         preview = await preview_import(compound_id, data)
         if not preview.ok:
+            return preview
+        if set(preview.new_buildings) - set(confirmed_buildings):
+            preview.confirm_error = _(
+                "The file would create the buildings %(codes)s. Check they are real buildings of this "
+                "compound and tick the box to confirm.", codes="、".join(preview.new_buildings))
             return preview
         buildings = {
             b["code"]: b["id"]

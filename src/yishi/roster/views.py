@@ -81,7 +81,7 @@ class RosterController(Controller):
                 "filename": filename,
                 "payload": base64.b64encode(content).decode(),
             },
-            status_code=200 if preview.ok else 400,
+            status_code=200 if preview.ok and not preview.confirm_error else 400,
         )
 
     @post("/import/confirm", name="roster.import.confirm")
@@ -96,7 +96,8 @@ class RosterController(Controller):
             return await self._page(
                 principal, compound, upload_error=_("The upload was damaged. Please upload the file again.")
             )
-        result = await service.apply_import(compound["id"], content)
+        confirmed = data.get("new_buildings", "").split("\n") if data.get("confirm_buildings") == "yes" else []
+        result = await service.apply_import(compound["id"], content, confirmed_buildings=confirmed)
         if isinstance(result, service.ImportPreview):
             return self._preview(principal, compound, result, content, data.get("filename", ""))
         flash(

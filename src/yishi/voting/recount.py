@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
+from yishi.spreadsheet import guard, unguard
 from yishi.errors import DomainError
 from yishi.voting.rules import (
     RollEntry,
@@ -191,7 +192,7 @@ def _read_rows(
         if raw is None:
             break
         end_line = reader.line_num
-        cells = [cell.strip() for cell in raw]
+        cells = [unguard(cell.strip()) for cell in raw]
         if not any(cells):
             continue
         if header is None:
@@ -233,5 +234,5 @@ def _write(columns: Sequence[str], rows: Iterable[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([guard(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -20,7 +20,6 @@ Hooks for the live tally: every function that changes what a ballot counts
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -30,7 +29,9 @@ from typing import Any
 
 from asyncpg.exceptions import UniqueViolationError
 
+from yishi.forms import whole_number
 from yishi import clock, db, i18n
+from yishi.codes import natural_key
 from yishi.accounts.tables import StaffUser
 from yishi.areas import format_area
 from yishi.audit import service as audit
@@ -381,11 +382,6 @@ async def _snapshot_roll(rule: Rule, source: str, meeting: dict[str, Any], compo
     return roll
 
 
-def natural_key(text: str) -> tuple[Any, ...]:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.findall(r"\d+|\D+", text))
-
-
 # Voting -----------------------------------------------------------------------------
 
 
@@ -681,11 +677,11 @@ async def record_hand_count(ballot_id: int, yes: str, no: str, abstain: str, *, 
     numbers: dict[str, int] = {}
     errors: dict[str, str] = {}
     for name, text in (("yes", yes), ("no", no), ("abstain", abstain)):
-        text = (text or "").strip() or "0"
-        if not text.isdigit():
+        number = whole_number((text or "").strip() or "0", maximum=1_000_000)
+        if number is None:
             errors[name] = _("Enter a whole number of hands.")
         else:
-            numbers[name] = int(text)
+            numbers[name] = number
     if errors:
         raise FormErrors(errors)
     async with write_transaction():

@@ -15,6 +15,7 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
+from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
@@ -92,7 +93,7 @@ class StaffBallotController(Controller):
                    data: Form) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.BALLOT_MANAGE, compound["id"])
-        item_id = int(data.get("item", "0")) if data.get("item", "").isdigit() else 0
+        item_id = whole_number(data.get("item")) or 0
         item = await service.agenda_item_in_compound(compound["id"], item_id)
         try:
             settings = service.settings_from_form(data)
@@ -297,7 +298,7 @@ class StaffBallotController(Controller):
                      data: Form) -> Template | Redirect:
         compound = await self._scrutiny(code, principal, ballot_id)
         building = data.get("building", "")
-        building_id = int(building) if building.isdigit() else None
+        building_id = whole_number(building)
         if building_id is not None and not await Building.exists().where(
                 (Building.id == building_id) & (Building.compound == compound["id"])):
             raise NotFound(_("This page does not exist or is not in your places."))

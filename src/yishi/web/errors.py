@@ -18,7 +18,9 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from yishi.errors import DomainError
+from yishi import i18n
 from yishi.i18n import gettext as _
+from yishi.web.language import language_from_scope
 
 log = logging.getLogger("yishi")
 
@@ -53,6 +55,10 @@ def on_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedExcepti
 
 
 def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if "session" not in request.scope:
+        # Refused before the middlewares ran (no route, wrong method): no session
+        # (base.html shows no flashes then), and the reader's language from the cookie.
+        i18n.use_language(language_from_scope(request.scope, request.app.state.settings.language))
     if isinstance(exc, NotFoundException):
         return error_page(request, 404, _("Not found"), _("This page does not exist or is not in your places."))
     if isinstance(exc, PermissionDeniedException):
@@ -62,6 +68,9 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         )
     if isinstance(exc, ValidationException):
         return error_page(request, 400, _("Cannot do that"), _("Some of what was sent is not valid. Go back and check the form."))
+    if exc.status_code == 405:
+        return error_page(request, 405, _("Cannot do that"), _(
+            "This address does not take that kind of request. Go back and use the page's links and buttons."))
     if exc.status_code >= 500:
         log.exception("server error", exc_info=exc)
         return error_page(request, exc.status_code, _("Something went wrong"), _("Please try again in a moment."))

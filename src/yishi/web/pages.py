@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Response, Template
+from litestar.response import File, Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from yishi import db
@@ -16,7 +16,7 @@ from yishi.accounts.dependencies import optional_principal
 from yishi.actions import home as actions_home
 from yishi.meetings import service as meetings
 from yishi.roster import service as roster
-from yishi.settings import LANGUAGES
+from yishi.settings import LANGUAGES, PROJECT_ROOT
 from yishi.web.language import COOKIE
 
 
@@ -40,6 +40,14 @@ class PagesController(Controller):
                      "invited_meetings": await meetings.invited_upcoming(principal, meetings.now_utc()),
                      **await actions_home.home_context(principal)},
         )
+
+    @get(["/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"], name="icon",
+         cache=7 * 24 * 3600)
+    async def icon(self, request: Request[Any, Any, Any]) -> File:
+        """What browsers and phones ask for at the site's root: the site's icon."""
+        name = "favicon.ico" if request.url.path == "/favicon.ico" else "apple-touch-icon.png"
+        return File(PROJECT_ROOT / "static" / "icons" / name, content_disposition_type="inline",
+                    media_type="image/x-icon" if name.endswith(".ico") else "image/png")
 
     @get("/healthz", name="healthz", cache=False)
     async def healthz(self) -> Response[dict[str, str]]:

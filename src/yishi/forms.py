@@ -1,0 +1,15 @@
+"""Reading what a form sent: whole numbers and ids, never trusted. Pure."""
+
+from __future__ import annotations
+
+MAX_ID = 2**63 - 1  # the largest id a database row can have (BIGINT)
+
+
+def whole_number(text: object, *, maximum: int = MAX_ID) -> int | None:
+    """A whole number of ASCII digits from 0 to ``maximum``, or None for
+    anything else ("", "-1", "1.5", "²", "٣", a 4,301-digit number)."""
+    value = str(text if text is not None else "").strip()
+    if not value or not value.isascii() or not value.isdigit() or len(value) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if number <= maximum else None
