@@ -12,7 +12,6 @@ from litestar.exceptions import NotFoundException
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
@@ -24,6 +23,7 @@ from yishi.accounts.dependencies import provide_principal
 from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
 from yishi.accounts.session_store import DatabaseStore
+from yishi.accounts.sessions import IssuedSessionConfig
 from yishi.accounts.views import AccountController
 from yishi.actions import ui as actions_ui
 from yishi.actions.views import ActionController, MyActionsController
@@ -41,6 +41,7 @@ from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
 from yishi.web.pages import PagesController
 from yishi.web.public import CompoundPublicController
+from yishi.web.security import add_security_headers
 from yishi.web.templating import template_config
 
 SESSION_MAX_AGE = 7 * 24 * 3600
@@ -106,7 +107,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         middleware=[
             DefineMiddleware(language_middleware_factory(settings.language)),
-            ServerSideSessionConfig(
+            IssuedSessionConfig(
                 key="yishi_session",
                 exclude=["/healthz", "/static"],
                 max_age=SESSION_MAX_AGE,
@@ -119,11 +120,13 @@ def create_app(settings: Settings) -> Litestar:
             cookie_name="yishi_csrf",
             header_name="x-csrftoken",
             cookie_samesite="lax",
+            cookie_secure=settings.base_url.startswith("https://"),
             exclude=["/healthz"],
         ),
         stores=StoreRegistry(stores={"sessions": DatabaseStore()}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_impossible_ids,
+        before_send=[add_security_headers],
         debug=False,
     )
     app.state.settings = settings

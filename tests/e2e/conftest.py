@@ -79,21 +79,32 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def watch_policy(page: Page, refused: list[str]) -> Page:
+    """Collect what the Content-Security-Policy refused on ``page`` (the site must need nothing it refuses)."""
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server, locale="zh-CN")
-    page = context.new_page()
+    refused: list[str] = []
+    page = watch_policy(context.new_page(), refused)
     yield page
     context.close()
+    assert not refused, "the Content-Security-Policy refused: " + "; ".join(refused)
 
 
 @pytest.fixture
 def phone_page(browser: Browser, live_server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE,
                                   is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
+    refused: list[str] = []
+    page = watch_policy(context.new_page(), refused)
     yield page
     context.close()
+    assert not refused, "the Content-Security-Policy refused: " + "; ".join(refused)
 
 
 def log_in(page: Page, username: str, password: str = "yishi-demo-2026") -> None:

@@ -29,6 +29,8 @@ def test_secretary_fixes_a_bad_row_and_imports_the_roster(page: Page, tmp_path: 
     page.click("text=上传改正后的文件")
     page.set_input_files("#f-file", str(good_file))
     page.click("text=检查文件")
+    expect(page.locator(".new-buildings")).to_contain_text("5")  # building 5 is new: confirm it
+    page.check("input[name=confirm_buildings]")
     page.click("text=导入 3 行")
     expect(page.locator(".notice-success")).to_contain_text("新增 3 户")
     expect(page.locator("text=5-1-102")).to_be_visible()

@@ -23,7 +23,7 @@ class ResidentController(Controller):
     @get("/h/{token:str}", name="household.link")
     async def open_link(self, request: Request[Any, Any, Any], token: str, next: str = "") -> Redirect:
         identity = await residents.identify_by_link(token)
-        residents.remember(request, identity.household_id)
+        residents.remember(request, identity)
         return Redirect(path=safe_next(next, f"/c/{identity.compound_code}"))
 
     @get("/c/{code:str}/me", name="household.identify")
@@ -54,7 +54,7 @@ class ResidentController(Controller):
             return Template(template_name="accounts/identify.html", status_code=429,
                             context={"compound": compound, "values": values,
                                      "errors": {"phone": error.message}, "household": None})
-        residents.remember(request, identity.household_id)
+        residents.remember(request, identity)
         return Redirect(path=values["next"])
 
     @post("/c/{code:str}/me/leave", name="household.leave")

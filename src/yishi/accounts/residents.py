@@ -7,17 +7,19 @@ session; ``provide_household`` reads it back on later requests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from litestar import Request
 
 from yishi.accounts import service
+from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Household
 
 SESSION_KEY = "household_id"
+LINK_KEY = "household_link"  # the personal link it was opened with: reissuing the link ends the session
 MAX_PHONE_TRIES = 10
 
 
@@ -28,6 +30,7 @@ class HouseholdIdentity:
     compound_code: str
     building_id: int
     label: str  # "3-2-502"
+    link_id: int | None = None  # the personal link it was identified by, if any
 
 
 async def identity_of(household_id: int) -> HouseholdIdentity | None:
@@ -58,16 +61,25 @@ async def provide_household(request: Request[Any, Any, Any]) -> HouseholdIdentit
     """The household this browser speaks for, or None."""
     if "household" in request.state:
         return request.state.household
-    household_id = request.session.get(SESSION_KEY) if request.scope.get("session") else None
-    identity = await identity_of(int(household_id)) if household_id else None
+    session = request.session if request.scope.get("session") else {}
+    household_id = session.get(SESSION_KEY)
+    link_id = session.get(LINK_KEY)
+    identity = None
+    if isinstance(household_id, int) and (link_id is None or await service.link_is_current(link_id)):
+        identity = await identity_of(household_id)
     request.state.household = identity
     return identity
 
 
-def remember(request: Request[Any, Any, Any], household_id: int) -> None:
+def remember(request: Request[Any, Any, Any], identity: HouseholdIdentity) -> None:
+    """This browser now speaks for the household, in a new session (the staff
+    login, if any, stays; another household's does not)."""
     session = dict(request.session) if request.scope.get("session") else {}
-    session[SESSION_KEY] = household_id
-    request.set_session(session)
+    session.pop(LINK_KEY, None)
+    session[SESSION_KEY] = identity.household_id
+    if identity.link_id is not None:
+        session[LINK_KEY] = identity.link_id
+    start_new_session(request, session)
 
 
 def forget(request: Request[Any, Any, Any]) -> None:
@@ -78,8 +90,10 @@ def forget(request: Request[Any, Any, Any]) -> None:
 
 
 async def identify_by_link(token: str) -> HouseholdIdentity:
-    household_id = await service.household_for_token(token)
-    identity = await identity_of(household_id) if household_id else None
+    link = await service.link_for_token(token)
+    identity = await identity_of(link["household"]) if link else None
+    if identity is not None:
+        identity = replace(identity, link_id=link["id"])
     if identity is None:
         raise DomainError(
             _("This link is not valid any more. Ask your building lead or the secretary for a new one.")

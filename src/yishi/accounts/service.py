@@ -255,13 +255,24 @@ async def revoke_household_link(household_id: int) -> None:
     )
 
 
-async def household_for_token(token: str) -> int | None:
-    """The household a personal link opens, or None when unknown or revoked."""
+async def link_for_token(token: str) -> dict[str, int] | None:
+    """The personal link a token opens (``id``, ``household``), or None when unknown or revoked."""
     if not token or len(token) > 64:
         return None
-    row = (
-        await HouseholdLink.select(HouseholdLink.household)
+    return await (
+        HouseholdLink.select(HouseholdLink.id, HouseholdLink.household)
         .where((HouseholdLink.token_hash == _token_hash(token)) & HouseholdLink.revoked_at.is_null())
         .first()
     )
-    return row["household"] if row else None
+
+
+async def household_for_token(token: str) -> int | None:
+    """The household a personal link opens, or None when unknown or revoked."""
+    link = await link_for_token(token)
+    return link["household"] if link else None
+
+
+async def link_is_current(link_id: int) -> bool:
+    """Whether a personal link still works (a new one revokes it, and with it
+    every session opened with it)."""
+    return await HouseholdLink.exists().where((HouseholdLink.id == link_id) & HouseholdLink.revoked_at.is_null())

@@ -9,6 +9,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from yishi.accounts.sessions import start_new_session
+from yishi.web.security import secure_cookies
 from yishi.accounts import service
 from yishi.accounts.permissions import Principal
 from yishi.errors import DomainError, FormErrors
@@ -44,12 +46,12 @@ class AccountController(Controller):
                 context={"values": values, "errors": {"password": error.message}},
                 status_code=error.status_code,
             )
-        request.clear_session()
-        request.set_session({"user_id": user_id})
+        start_new_session(request, {"user_id": user_id})
         principal = await service.load_principal(user_id)
         response = Redirect(path=values["next"])
         if principal is not None:
-            response.set_cookie(COOKIE, principal.language, max_age=3600 * 24 * 365, samesite="lax", httponly=True)
+            response.set_cookie(COOKIE, principal.language, max_age=3600 * 24 * 365,
+                                **secure_cookies(request.app.state.settings.base_url))
         return response
 
     @post("/logout", name="logout")

@@ -3,6 +3,8 @@ with its progress updates and evidence, and the live list on the home page."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -235,11 +237,13 @@ def file_response(folder: Path, path: str, download_name: str) -> Response[bytes
     content = evidence.open_stored(folder, path)
     if content is None:
         raise service.not_found()
+    # A PDF is downloaded, never shown inside the site (it could carry scripts or links).
+    disposition = "attachment" if evidence.media_type(path) == evidence.PDF_MEDIA_TYPE else "inline"
     return Response(
         content,
         media_type=evidence.media_type(path),
         headers={
-            "Content-Disposition": f'inline; filename="{download_name}"',
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(download_name)}",
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=86400",
         },

@@ -18,6 +18,7 @@ from yishi.meetings import service as meetings
 from yishi.roster import service as roster
 from yishi.settings import LANGUAGES, PROJECT_ROOT
 from yishi.web.language import COOKIE
+from yishi.web.security import secure_cookies
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
@@ -65,7 +66,8 @@ class PagesController(Controller):
         target = safe_next(data.get("next") or request.headers.get("referer", "").partition(request.url.netloc)[2])
         response = Redirect(path=target)
         if language in LANGUAGES:
-            response.set_cookie(COOKIE, language, max_age=3600 * 24 * 365, samesite="lax", httponly=True)
+            response.set_cookie(COOKIE, language, max_age=3600 * 24 * 365,
+                                **secure_cookies(request.app.state.settings.base_url))
             principal = await optional_principal(request)
             if principal is not None:
                 await accounts.set_language(principal.user_id, language)

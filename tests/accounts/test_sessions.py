@@ -1,0 +1,83 @@
+"""Sessions cannot be planted or outlive what opened them: a new session id
+at every login, logout and household identification, ids the server did not
+issue are ignored, and reissuing a household's link ends the sessions
+opened with the old one."""
+
+from __future__ import annotations
+
+import httpx
+from litestar import Litestar
+
+from tests.conftest import BASE_URL
+from tests.support import build_world, login, post
+from yishi.accounts.service import issue_household_link
+from yishi.accounts.tables import SessionRecord
+
+
+def browser(app: Litestar, session_id: str | None = None) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+    if session_id:
+        client.cookies.set("yishi_session", session_id)
+    return client
+
+
+async def _is_staff(app: Litestar, session_id: str) -> bool:
+    async with browser(app, session_id) as other:
+        return (await other.get("/compounds/alpha/roster")).status_code == 200
+
+
+async def test_a_planted_session_id_never_becomes_a_staff_session(app: Litestar, client: httpx.AsyncClient):
+    await build_world()
+    client.cookies.set("yishi_session", "anything", domain="testserver.local")
+    await login(client, "sec_alpha")
+    issued = client.cookies["yishi_session"]
+    assert issued != "anything" and len(issued) >= 64
+    assert not await SessionRecord.exists().where(SessionRecord.key == "anything")
+    assert not await _is_staff(app, "anything")
+    assert await _is_staff(app, issued)
+
+
+async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(
+        app: Litestar, client: httpx.AsyncClient):
+    world = await build_world()
+    token = await issue_household_link(world.households["alpha:1-1-101"], None)
+    await client.get(f"/h/{token}", follow_redirects=True)
+    resident_id = client.cookies["yishi_session"]
+    async with browser(app, resident_id) as planted:  # the attacker knows this id
+        assert "1-1-101" in (await planted.get("/c/alpha/proposals/mine", follow_redirects=True)).text
+    await login(client, "sec_alpha")
+    staff_id = client.cookies["yishi_session"]
+    assert staff_id != resident_id
+    assert not await _is_staff(app, resident_id) and await _is_staff(app, staff_id)
+    assert not await SessionRecord.exists().where(SessionRecord.key == resident_id)
+
+
+async def test_identifying_as_a_household_starts_a_new_session(app: Litestar, client: httpx.AsyncClient):
+    world = await build_world()
+    await login(client, "sec_alpha")
+    before = client.cookies["yishi_session"]
+    token = await issue_household_link(world.households["alpha:1-1-102"], None)
+    await client.get(f"/h/{token}", follow_redirects=True)
+    assert client.cookies["yishi_session"] != before
+    assert not await SessionRecord.exists().where(SessionRecord.key == before)
+
+
+async def test_logging_out_ends_the_session_id(app: Litestar, client: httpx.AsyncClient):
+    await build_world()
+    await login(client, "sec_alpha")
+    session_id = client.cookies["yishi_session"]
+    await post(client, "/logout")
+    assert not await _is_staff(app, session_id)
+    assert not await SessionRecord.exists().where(SessionRecord.key == session_id)
+
+
+async def test_reissuing_a_household_link_ends_the_sessions_opened_with_the_old_one(client: httpx.AsyncClient):
+    world = await build_world()
+    household = world.households["alpha:1-1-101"]
+    old = await issue_household_link(household, None)
+    await client.get(f"/h/{old}", follow_redirects=True)
+    mine = "/c/alpha/proposals/mine"
+    assert "1-1-101" in (await client.get(mine, follow_redirects=True)).text
+    await issue_household_link(household, None)  # voter slips printed again
+    page = await client.get(mine, follow_redirects=True)
+    assert "1-1-101" not in page.text
