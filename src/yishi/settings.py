@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     language: str = "zh_CN"
     redis_url: str = ""
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For is believed
     var_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
     debug: bool = False
 
@@ -49,6 +51,7 @@ class Settings:
             base_url=env.get("YISHI_BASE_URL", cls.base_url).rstrip("/"),
             language=env.get("YISHI_LANGUAGE", cls.language),
             redis_url=env.get("YISHI_REDIS_URL", ""),
+            trusted_proxies=tuple(p.strip() for p in env.get("YISHI_TRUSTED_PROXIES", "").split(",") if p.strip()),
             var_dir=var_dir,
             debug=env.get("YISHI_DEBUG", "") in {"1", "true", "yes"},
         )
@@ -65,6 +68,13 @@ class Settings:
             raise SettingsError(
                 f"YISHI_LANGUAGE must be one of {', '.join(LANGUAGES)} (got {self.language!r})"
             )
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    f"YISHI_TRUSTED_PROXIES lists addresses or networks such as 127.0.0.1 or 10.0.0.0/8 "
+                    f"(got {proxy!r})") from None
         if not self.base_url.startswith(("http://", "https://")):
             raise SettingsError(f"YISHI_BASE_URL must be an http(s) URL (got {self.base_url!r})")
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from yishi.accounts.attempts import ClientAddress
 from yishi.cli import main
 from yishi.roster.tables import Household
 from tests.conftest import run_in_thread
@@ -53,7 +54,7 @@ def test_cli_adds_a_secretary_who_can_then_log_in(cli):
     result = cli.invoke(main, ["user", "add", "newsec", "--name", "王芳", "--role", "secretary",
                                "--compound", "beta", "--password", "a long password"])
     assert result.exit_code == 0, result.output
-    user_id = run_in_thread(service.authenticate("newsec", "a long password", "127.0.0.1"))
+    user_id = run_in_thread(service.authenticate("newsec", "a long password", ClientAddress("127.0.0.1")))
     principal = run_in_thread(service.load_principal(user_id))
     assert principal is not None and principal.roles == {"secretary"}
 

@@ -11,7 +11,9 @@ from litestar.response import Redirect, Template
 
 from yishi.accounts import residents
 from yishi.accounts.residents import HouseholdIdentity
-from yishi.accounts.service import TooManyAttempts, check_attempts, record_failed_attempt
+from yishi.accounts import attempts
+from yishi.accounts.attempts import TooManyAttempts
+from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
 from yishi.roster import service as roster
 from yishi.web.pages import safe_next
@@ -41,12 +43,11 @@ class ResidentController(Controller):
         values = {k: data.get(k, "") for k in ("building", "unit", "phone")}
         values["next"] = safe_next(data.get("next"), f"/c/{code}")
         key = f"household:{code}:{values['building'].strip()}-{values['unit'].strip()}"
-        address = request.client.host if request.client else "unknown"
         try:
-            await check_attempts(key, address)
+            reservation = await attempts.reserve(key, client_address(request))
+            await attempts.wait(reservation)
             identity = await residents.identify_by_phone(code, values["building"], values["unit"], values["phone"])
         except FormErrors as error:
-            await record_failed_attempt(key, address)
             return Template(template_name="accounts/identify.html", status_code=400,
                             context={"compound": compound, "values": values, "errors": error.errors,
                                      "household": None})
@@ -54,6 +55,7 @@ class ResidentController(Controller):
             return Template(template_name="accounts/identify.html", status_code=429,
                             context={"compound": compound, "values": values,
                                      "errors": {"phone": error.message}, "household": None})
+        await attempts.succeeded(reservation)
         residents.remember(request, identity)
         return Redirect(path=values["next"])
 

@@ -6,24 +6,17 @@ import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
-from yishi.accounts import passwords
+
+from yishi.accounts import attempts, passwords
 from yishi.accounts.permissions import Principal, Role
-from yishi.accounts.tables import HouseholdLink, LoginAttempt, RoleGrant, StaffUser
+from yishi.accounts.tables import HouseholdLink, RoleGrant, StaffUser
 from yishi import clock, db
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Building, Compound, Household
 
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
-
-
-class TooManyAttempts(DomainError):
-    status_code = 429
 
 
 @dataclass(frozen=True)
@@ -148,34 +141,12 @@ async def load_principal(user_id: int) -> Principal | None:
     )
 
 
-async def _recent_failures(*where: object) -> int:
-    since = clock.now() - LOGIN_WINDOW
-    query = LoginAttempt.count().where(LoginAttempt.at > since)
-    for condition in where:
-        query = query.where(condition)
-    return await query
-
-
-async def check_attempts(key: str, address: str) -> None:
-    """Refuse while ``key`` (an account, or a household's unit) or the address
-    has failed too often within the window."""
-    if await _recent_failures(LoginAttempt.username == key) >= MAX_FAILURES_PER_ACCOUNT or (
-        await _recent_failures(LoginAttempt.address == address) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        raise TooManyAttempts(
-            _("Too many failed attempts. Wait %(minutes)d minutes and try again.",
-              minutes=LOGIN_WINDOW.seconds // 60)
-        )
-
-
-async def record_failed_attempt(key: str, address: str) -> None:
-    await LoginAttempt.insert(LoginAttempt(username=key[:64], address=address[:64]))
-
-
-async def authenticate(username: str, password: str, address: str) -> int:
-    """Return the user id, or raise with a message for the login form."""
+async def authenticate(username: str, password: str, address: attempts.ClientAddress) -> int:
+    """Return the user id, or raise with a message for the login form. The
+    attempt is counted before the password is checked (see ``attempts``)."""
     username = username.strip()
-    await check_attempts(username, address)
+    reservation = await attempts.reserve(username, address)
+    await attempts.wait(reservation)
     user = (
         await StaffUser.select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
         .where(StaffUser.username == username)
@@ -184,9 +155,8 @@ async def authenticate(username: str, password: str, address: str) -> int:
     if user is None or not user["active"] or not passwords.verify_password(
         user["password_hash"], password
     ):
-        await record_failed_attempt(username, address)
         raise DomainError(_("The user name or password is wrong."), field="password")
-    await LoginAttempt.delete().where(LoginAttempt.username == username)
+    await attempts.succeeded(reservation)
     if passwords.needs_rehash(user["password_hash"]):
         await StaffUser.update({StaffUser.password_hash: passwords.hash_password(password)}).where(
             StaffUser.id == user["id"]

@@ -9,6 +9,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from yishi.accounts import attempts
+from yishi.accounts.attempts import ClientAddress
 from yishi.accounts.sessions import start_new_session
 from yishi.web.security import secure_cookies
 from yishi.accounts import service
@@ -21,8 +23,10 @@ from yishi.web.pages import safe_next
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request[Any, Any, Any]) -> ClientAddress:
+    """The client's address, through the proxies named in ``YISHI_TRUSTED_PROXIES``."""
+    return attempts.client_address(request.client.host if request.client else None, request.headers,
+                                   request.app.state.settings.trusted_proxies)
 
 
 class AccountController(Controller):
