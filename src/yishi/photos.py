@@ -11,6 +11,11 @@ uploads folder.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import contextlib
 import io
 import secrets
@@ -28,7 +33,9 @@ from yishi.i18n import gettext as _
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 5
 MAX_SIDE = 2048
-MAX_PIXELS = 50_000_000  # a larger picture is refused before it is decoded
+MAX_PIXELS = 50_000_000  # a larger JPEG is refused from its header, before any decoding
+MAX_PIXELS_LOSSLESS = 16_000_000  # PNG and WebP decode at full size: a lower limit bounds their memory
+_DECODING = threading.Lock()  # one decode at a time: bounded memory, and the strict switch below is not shared
 QUALITY = 85
 
 # Pillow's format name → (file suffix, media type) of the re-encoded photo.
@@ -67,6 +74,9 @@ class StoredPhoto:
     height: int
 
 
+T = TypeVar("T")
+
+
 def shown_name(filename: str) -> str:
     """A file name safe to show in a message: no folders, no control characters."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -94,10 +104,16 @@ def prepare_photo(data: bytes, filename: str = "") -> PreparedPhoto:
                 image_format = probe.format
                 if image_format not in FORMATS:
                     raise not_a_photo
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise PhotoRefused(_("%(name)s has too many pixels.", name=name))
+                limit = MAX_PIXELS if image_format == "JPEG" else MAX_PIXELS_LOSSLESS
+                if probe.width * probe.height > limit:
+                    raise PhotoRefused(_("%(name)s has too many pixels (%(w)d × %(h)d). Send a photo of at most "
+                                         "%(mp)d million pixels.", name=name, w=probe.width, h=probe.height,
+                                         mp=limit // 1_000_000))
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image, _strict_decoding():
+            with _DECODING, Image.open(io.BytesIO(data)) as image, _strict_decoding():
+                if image_format == "JPEG":
+                    # Decode a large JPEG at a reduced scale: no more pixels than the result needs.
+                    image.draft("RGB" if image.mode not in ("L", "1") else "L", (MAX_SIDE, MAX_SIDE))
                 image.load()
                 upright = ImageOps.exif_transpose(image)
     except PhotoRefused:
@@ -116,7 +132,7 @@ def _strict_decoding() -> Iterator[None]:
 
     WeasyPrint switches Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` on when
     it is imported; a photo cut off in transit would then be padded with grey.
-    The decoding below does not await, so no other request sees the switch.
+    Decodes run one at a time (``_DECODING``), in worker threads (``off_loop``).
     """
     before = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -155,6 +171,12 @@ def prepare_photos(uploads: Sequence[Upload], limit: int = MAX_PHOTOS) -> list[P
     if len(uploads) > limit:
         raise PhotoRefused(_("At most %(n)d photos. Leave out %(extra)d.", n=limit, extra=len(uploads) - limit))
     return [prepare_photo(u.content, u.filename) for u in uploads]
+
+
+async def off_loop(function: Callable[..., T], *args: Any) -> T:
+    """Run a decode and re-encode in a worker thread, so a large picture never
+    holds the event loop (and every other request) while it is decoded."""
+    return await asyncio.to_thread(function, *args)
 
 
 def uploads_folder(var_dir: Path) -> Path:

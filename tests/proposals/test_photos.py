@@ -104,3 +104,43 @@ def test_stored_photos_get_random_names_inside_their_folder(tmp_path):
 def test_a_stored_path_cannot_leave_the_uploads_folder(tmp_path):
     assert photos.stored_path(tmp_path, "../secret_key") is None
     assert photos.stored_path(tmp_path, "proposals/../../yishi.sqlite3") is None
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_picture_with_too_many_pixels_is_refused_from_its_header():
+    from yishi import photos
+
+    data = _png(7000, 7000)  # 49 megapixels in about 150 KB
+    assert len(data) < 1024 * 1024
+    with pytest.raises(photos.PhotoRefused, match="too many pixels"):
+        photos.prepare_photo(data, "huge.png")
+
+
+async def test_decoding_a_large_picture_does_not_hold_other_requests():
+    import asyncio
+
+    from yishi import photos
+
+    data = _png(4000, 4000)  # the largest PNG accepted
+    ticks = 0
+
+    async def other_requests() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    ticker = asyncio.create_task(other_requests())
+    await asyncio.sleep(0)
+    prepared = await photos.off_loop(photos.prepare_photo, data, "big.png")
+    ticker.cancel()
+    assert prepared.width == photos.MAX_SIDE and ticks > 3

@@ -18,6 +18,7 @@ from typing import Any
 
 from yishi.forms import whole_number
 from yishi import clock
+from yishi.photos import off_loop
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.actions import evidence, flow, timeline
@@ -423,7 +424,7 @@ class Upload:
     content: bytes
 
 
-def check_uploads(uploads: list[Upload]) -> list[evidence.PreparedFile]:
+async def check_uploads(uploads: list[Upload]) -> list[evidence.PreparedFile]:
     """Every file checked by content; the first refusal says which and why."""
     uploads = [u for u in uploads if u.filename or u.content]
     if len(uploads) > MAX_FILES:
@@ -431,7 +432,7 @@ def check_uploads(uploads: list[Upload]) -> list[evidence.PreparedFile]:
     prepared = []
     for upload in uploads:
         try:
-            prepared.append(evidence.prepare(upload.content, upload.filename))
+            prepared.append(await off_loop(evidence.prepare, upload.content, upload.filename))
         except evidence.EvidenceRefused as error:
             raise FormErrors({"files": error.message}) from None
     return prepared
@@ -463,7 +464,7 @@ async def post_update(
         errors["move"] = _("Choose how the action stands now.")
     prepared: list[evidence.PreparedFile] = []
     try:
-        prepared = check_uploads(uploads)
+        prepared = await check_uploads(uploads)
     except FormErrors as error:
         errors.update(error.errors)
     if errors:

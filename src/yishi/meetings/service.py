@@ -13,6 +13,7 @@ from typing import Any
 
 from yishi.forms import whole_number
 from yishi import clock, db
+from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.audit import service as audit
@@ -432,10 +433,8 @@ def ensure_open(meeting_row: Mapping[str, Any]) -> None:
 
 
 def ensure_in_compound(principal: Principal, capability: Capability, compound_id: int) -> None:
-    if not principal.sees_compound(compound_id):
-        raise _not_found()
-    if not principal.can(capability, compound_id):
-        raise Forbidden(_("Your role does not allow this here."))
+    """The one capability check (``accounts.dependencies.require``), for use cases called with a principal."""
+    require(principal, capability, compound_id)
 
 
 # Convening ------------------------------------------------------------------------

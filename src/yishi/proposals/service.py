@@ -308,7 +308,7 @@ class NewProposal:
     actor_label: str = ""
 
 
-def _check_text_and_photos(
+async def _check_text_and_photos(
     values: Mapping[str, str], uploads: Sequence[photos.Upload], extra_errors: dict[str, str] | None = None,
 ) -> tuple[flow.ProposalText, list[photos.PreparedPhoto]]:
     """Every problem of the form at once: the words, and the photos."""
@@ -320,7 +320,7 @@ def _check_text_and_photos(
         errors.update(error.errors)
     prepared: list[photos.PreparedPhoto] = []
     try:
-        prepared = photos.prepare_photos(uploads)
+        prepared = await photos.off_loop(photos.prepare_photos, uploads)
     except photos.PhotoRefused as error:
         errors["photos"] = error.message
     if errors or text is None:
@@ -389,7 +389,7 @@ async def submit_as_household(
 ) -> int:
     """A resident's proposal, from the household in their session. Returns its number."""
     identity = _household_in(compound, household)
-    text, prepared = _check_text_and_photos(values, uploads)
+    text, prepared = await _check_text_and_photos(values, uploads)
     return await _create(
         compound, NewProposal(source=flow.RESIDENT, household_id=identity.household_id), text, prepared, var_dir
     )
@@ -435,7 +435,7 @@ async def record_for(
                 errors["building"] = _("You record proposals only for the buildings you look after.")
             else:
                 household_id = found["id"]
-    text, prepared = _check_text_and_photos(values, uploads, errors)
+    text, prepared = await _check_text_and_photos(values, uploads, errors)
     return await _create(
         compound,
         NewProposal(source=source, household_id=household_id, recorded_by=principal.user_id,

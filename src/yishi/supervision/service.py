@@ -13,6 +13,7 @@ shown at a level it has outgrown.
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from yishi import clock
+from yishi.photos import off_loop
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.actions import evidence, flow
@@ -208,7 +210,8 @@ async def object_to(
         errors["photos"] = _("At most %(n)d photos.", n=MAX_OBJECTION_PHOTOS)
     else:
         try:
-            prepared = [evidence.prepare(p.content, p.filename, allow_pdf=False) for p in photos]
+            prepared = [await off_loop(partial(evidence.prepare, allow_pdf=False), p.content, p.filename)
+                        for p in photos]
         except evidence.EvidenceRefused as error:
             errors["photos"] = error.message
     if action["status"] != Status.DONE:

@@ -76,13 +76,16 @@ class LiveController(Controller):
         require(principal, Capability.MEETING_VIEW, compound["id"])
         await service.ballot_in_compound(compound["id"], ballot_id)
         template = request.app.template_engine.get_template("voting/_console_live.html")
+        limit = principal.building_limit(compound["id"])
 
         async def render() -> str:
             ballot = await service.ballot_in_compound(compound["id"], ballot_id)
             return template.render(compound=compound, ballot=ballot, labels=labels, Rule=Rule,
-                                   **await console_live_context(ballot))
+                                   **await console_live_context(ballot, None, limit))
 
-        return stream(service.ballot_topic(ballot_id), render, view=f"console:{i18n.current_language()}")
+        buildings = "all" if limit is None else ",".join(map(str, sorted(limit)))
+        return stream(service.ballot_topic(ballot_id), render,
+                      view=f"console:{buildings}:{i18n.current_language()}")
 
     @get("/c/{code:str}/ballots/{ballot_id:int}/stream", name="public.ballot.stream", cache=False)
     async def voter_stream(self, request: Request[Any, Any, Any], code: str, ballot_id: int,

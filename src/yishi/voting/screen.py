@@ -91,8 +91,10 @@ class NotVoted:
     groups: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-async def not_voted(ballot: dict[str, Any], entries: list[dict[str, Any]] | None = None) -> NotVoted:
-    """``entries``: the ballot's roll, when the caller has already read it."""
+async def not_voted(ballot: dict[str, Any], entries: list[dict[str, Any]] | None = None,
+                    buildings: frozenset[int] | None = None) -> NotVoted:
+    """``entries``: the ballot's roll, when the caller has already read it;
+    ``buildings``: list only the units of these (a grid worker's)."""
     entries = entries if entries is not None else await service.roll(ballot["id"])
     voted = {row["voter_key"] for row in await BallotVote.select(BallotVote.voter_key).where(
         (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null())}
@@ -106,6 +108,8 @@ async def not_voted(ballot: dict[str, Any], entries: list[dict[str, Any]] | None
     by_building: dict[str, list[str]] = {}
     for units in waiting.values():
         for entry in units:
+            if buildings is not None and entry["building"] not in buildings:
+                continue
             by_building.setdefault(entry["building_code"] or "", []).append(entry["label"])
     groups = tuple(
         (code, tuple(sorted(labels, key=service.natural_key)))

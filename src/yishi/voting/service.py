@@ -716,7 +716,7 @@ async def record_hand_count(ballot_id: int, yes: str, no: str, abstain: str, *, 
 
 
 async def void_vote(ballot_id: int, vote_id: int, reason: str, *, actor: int, receipt_code: str = "",
-                    at: datetime | None = None) -> None:
+                    allowed_buildings: frozenset[int] | None = None, at: datetime | None = None) -> None:
     """A scrutineer voids a counted vote, with a written reason; the voter may vote again.
 
     In a secret ballot the choice is found by the receipt code (on the paper
@@ -730,10 +730,13 @@ async def void_vote(ballot_id: int, vote_id: int, reason: str, *, actor: int, re
         ballot = await _lock_ballot(ballot_id, exclusive=True)
         _refuse_if_closed(ballot)
         vote = await BallotVote.select(
-            BallotVote.all_columns(), BallotVote.roll_entry.label.as_alias("label")
+            BallotVote.all_columns(), BallotVote.roll_entry.label.as_alias("label"),
+            BallotVote.roll_entry.building.as_alias("building"),
         ).where((BallotVote.id == vote_id) & (BallotVote.ballot == ballot_id)).first()
         if vote is None:
             raise NotFound(_("This page does not exist or is not in your places."))
+        if allowed_buildings is not None and vote["building"] not in allowed_buildings:
+            raise Forbidden(_("You void votes only for the buildings you look after."))
         if vote["voided_at"] is not None:
             raise Conflict(_("This vote was already voided."))
         detail: dict[str, Any] = {}

@@ -38,15 +38,26 @@ def _figures_context() -> dict[str, Any]:
     return {"labels": labels, "Rule": Rule}
 
 
-async def console_live_context(ballot: dict[str, Any], roll: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """What the console's live part (``voting/_console_live.html``) shows (``roll``: if already read)."""
+async def console_live_context(ballot: dict[str, Any], roll: list[dict[str, Any]] | None = None,
+                               buildings: frozenset[int] | None = None) -> dict[str, Any]:
+    """What the console's live part (``voting/_console_live.html``) shows (``roll``: if already read;
+    ``buildings``: a grid worker's, whose list of who has not voted is of those buildings only)."""
     tally = await screen.live_tally(ballot)
     return {
         "hands": await service.hand_count(ballot["id"]),
         "figures": tally.figures,
         "chart": tally.chart,
-        "not_voted": None if ballot["status"] == service.CLOSED else await screen.not_voted(ballot, roll),
+        "not_voted": None if ballot["status"] == service.CLOSED else await screen.not_voted(ballot, roll, buildings),
     }
+
+
+def _history_within(history: list[dict[str, Any]], roll: list[dict[str, Any]],
+                    limit: frozenset[int] | None) -> list[dict[str, Any]]:
+    """A ballot's history as a grid worker may read it: only the voters of their buildings."""
+    if limit is None:
+        return history
+    labels = {e["label"] for e in roll}
+    return [h for h in history if not h["detail"].get("voter") or h["detail"]["voter"] in labels]
 
 
 def _console_url(code: str, ballot_id: int) -> str:
@@ -121,14 +132,18 @@ class StaffBallotController(Controller):
                            key=lambda b: service.natural_key(b[1] or ""))
         if limit is not None:
             buildings = [b for b in buildings if b[0] in limit]
+        shown_roll = roll if limit is None else [e for e in roll if e["building"] in limit]
+        votes = await service.votes(ballot_id)
+        if limit is not None:
+            votes = [v for v in votes if v["building"] in limit]
         return Template(template_name="voting/console.html", status_code=status, context={
             "principal": principal, "compound": compound, "ballot": ballot,
             "phase": service.phase(ballot, now), "now": now,
-            "roll": roll, "roll_voters": len({e["voter_key"] for e in roll}),
-            "votes": await service.votes(ballot_id),
+            "roll": shown_roll, "roll_voters": len({e["voter_key"] for e in roll}),
+            "votes": votes, "building_limited": limit is not None,
             "conflicts": await service.conflicts(ballot_id),
-            **await console_live_context(ballot, roll),
-            "history": await audit.history("ballot", ballot_id),
+            **await console_live_context(ballot, roll, limit),
+            "history": _history_within(await audit.history("ballot", ballot_id), shown_roll, limit),
             "buildings": buildings,
             "choices": service.choices_of(ballot),
             "can_manage": principal.can(Capability.BALLOT_MANAGE, compound_id),
@@ -152,6 +167,9 @@ class StaffBallotController(Controller):
         require(principal, Capability.MEETING_VIEW, compound["id"])
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
         entries = await service.roll(ballot_id)
+        limit = principal.building_limit(compound["id"])
+        if limit is not None:
+            entries = [e for e in entries if e["building"] in limit]
         return Template(template_name="voting/roll.html", context={
             "principal": principal, "compound": compound, "ballot": ballot, "roll": entries,
             "total_area": sum(e["area"] for e in entries),
@@ -234,6 +252,9 @@ class StaffBallotController(Controller):
                          values: dict[str, str], errors: dict[str, str], status: int = 200) -> Template:
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
         vote = await service.vote_in_ballot(ballot_id, vote_id)
+        limit = principal.building_limit(compound["id"])
+        if limit is not None and vote["building"] not in limit:
+            raise Forbidden(_("You void votes only for the buildings you look after."))
         return Template(template_name="voting/void.html", status_code=status, context={
             "principal": principal, "compound": compound, "ballot": ballot, "vote": vote,
             "values": values, "errors": errors, **_figures_context(),
@@ -245,7 +266,8 @@ class StaffBallotController(Controller):
         compound = await self._scrutiny(code, principal, ballot_id)
         try:
             await service.void_vote(ballot_id, vote_id, data.get("reason", ""), actor=principal.user_id,
-                                    receipt_code=data.get("receipt_code", ""))
+                                    receipt_code=data.get("receipt_code", ""),
+                                    allowed_buildings=principal.building_limit(compound["id"]))
         except FormErrors as error:
             return await self._void_page(principal, compound, ballot_id, vote_id, data, error.errors, 400)
         except (Forbidden, NotFound):
