@@ -96,12 +96,16 @@ async def _events(topic: str, render: Render, event: str, view: str = "") -> Asy
         while True:
             try:
                 message = await asyncio.wait_for(anext(iterator), KEEPALIVE_SECONDS)
+                # Several notifications waiting: one render of the latest is enough.
+                while subscriber.qsize:
+                    message = await anext(iterator)
             except TimeoutError:
                 yield ServerSentEventMessage(comment="keepalive")
                 continue
-            # Several notifications waiting: one render of the latest is enough.
-            while subscriber.qsize:
-                message = await anext(iterator)
+            except StopAsyncIteration:
+                # The channel closed this subscriber (shutdown, a lost listener): end
+                # the stream; the browser reconnects and is sent the current state.
+                return
             message_id = str(channels.decode(message).get("id", ""))
             yield ServerSentEventMessage(data=await _shared_render(topic, view, message_id, render), event=event)
     finally:
