@@ -454,7 +454,7 @@ async def test_a_secret_vote_is_voided_by_its_receipt_code(world: World):
     receipt = await service.record_paper_vote(ballot_id, "1-1-101", "no", "S-1", actor=world.users["sec_alpha"], at=NOW)
     vote_id = (await BallotVote.select(BallotVote.id).first())["id"]
     with pytest.raises(FormErrors) as error:
-        await service.void_vote(ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"], receipt_code="XXXX-XXXX")
+        await service.void_vote(ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"], receipt_code="K7Q2-M9XD")
     assert "receipt_code" in error.value.errors
     await service.void_vote(ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"],
                             receipt_code=receipt.receipt_code.lower().replace("-", ""))
