@@ -121,7 +121,7 @@ def test_a_picture_with_too_many_pixels_is_refused_from_its_header():
 
     data = _png(7000, 7000)  # 49 megapixels in about 150 KB
     assert len(data) < 1024 * 1024
-    with pytest.raises(photos.PhotoRefused, match="too many pixels"):
+    with pytest.raises(photos.PhotoRefused, match="像素过多"):
         photos.prepare_photo(data, "huge.png")
 
 
