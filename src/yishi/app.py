@@ -9,7 +9,6 @@ from typing import Any
 
 from litestar import Litestar, Request
 from litestar.exceptions import NotFoundException
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -37,6 +36,7 @@ from yishi.supervision import ui as supervision_ui
 from yishi.supervision.views import BoardController, EscalationController, FiguresController
 from yishi.voting.live_views import LiveController
 from yishi.voting.views import PublicBallotController, StaffBallotController
+from yishi.web import csrf
 from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
 from yishi.web.pages import PagesController
@@ -114,15 +114,8 @@ def create_app(settings: Settings) -> Litestar:
                 samesite="lax",
                 secure=settings.base_url.startswith("https://"),
             ).middleware,
+            csrf.middleware(secret=settings.secret_key, secure=settings.base_url.startswith("https://")),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="yishi_csrf",
-            header_name="x-csrftoken",
-            cookie_samesite="lax",
-            cookie_secure=settings.base_url.startswith("https://"),
-            exclude=["/healthz"],
-        ),
         stores=StoreRegistry(stores={"sessions": DatabaseStore()}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_impossible_ids,

@@ -7,11 +7,14 @@ a login and became a staff session. Here:
 - an id the server did not issue (not in the store) is ignored: the session
   gets a new, random id;
 - ``start_new_session(request, data)`` (login, household identification)
-  moves the session to a new id and ends the old one; logging out clears it.
+  moves the session to a new id and ends the old one; logging out clears it;
+- each new session gets a random key that its CSRF tokens are bound to
+  (``csrf_binding``; see ``yishi.web.csrf``).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from litestar import Request
@@ -22,12 +25,21 @@ from litestar.types import Message, ScopeSession
 _ISSUED = "yishi.session_id"  # the id the cookie named, once the store has it
 _ROTATE = "yishi.session_rotate"
 _NEW = "yishi.session_new_id"
+CSRF_KEY = "csrf_key"
 
 
 def start_new_session(request: Request[Any, Any, Any], data: dict[str, Any]) -> None:
-    """Replace the session by ``data`` under a new id; the old id stops working."""
+    """Replace the session by ``data`` under a new id and a new CSRF key; the
+    old id and the forms made for it stop working."""
     request.scope[_ROTATE] = True  # type: ignore[literal-required]
-    request.set_session(data)
+    request.set_session({**data, CSRF_KEY: secrets.token_urlsafe(24)})
+
+
+def csrf_binding(scope: Any) -> str:
+    """The key this request's CSRF tokens must be made for ("" without a session)."""
+    session = scope.get("session")
+    key = session.get(CSRF_KEY) if isinstance(session, dict) else None
+    return key if isinstance(key, str) else ""
 
 
 class IssuedSessionBackend(ServerSideSessionBackend):

@@ -1,0 +1,99 @@
+"""Cross-site request forgery tokens bound to the session.
+
+Litestar's own middleware checks a double-submitted token: the form's token
+must equal the cookie's and be signed with the app's secret. A token any
+browser once received therefore stays good in any session, so one planted in
+a victim's cookie (from a sibling subdomain, say) lets a forged form through.
+Here the signature also covers a random key kept in the server-side session
+(``accounts.sessions.csrf_binding``), which a new key replaces at every login,
+logout and household identification: a token is good only in the session it
+was made for. A visitor without a session gets tokens bound to the empty key,
+which is enough for the login and identification forms (they start a new
+session, and so a new key, when they succeed).
+
+The token reaches templates the way Litestar's does (``csrf_input``,
+``csrf_token()``), and forms send it as ``_csrf_token`` or in the
+``x-csrftoken`` header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures.cookie import Cookie
+from litestar.enums import RequestEncodingType, ScopeType
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware import AbstractMiddleware, DefineMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+
+from yishi.accounts.sessions import csrf_binding
+
+COOKIE = "yishi_csrf"
+HEADER = "x-csrftoken"
+FIELD = "_csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_RANDOM_HEX = 32
+
+
+def _signature(secret: str, random_part: str, binding: str) -> str:
+    return hmac.new(secret.encode(), f"{random_part}|{binding}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_token(secret: str, binding: str) -> str:
+    random_part = secrets.token_hex(_RANDOM_HEX // 2)
+    return random_part + _signature(secret, random_part, binding)
+
+
+def token_is_good(secret: str, token: str | None, binding: str) -> bool:
+    if not token or len(token) != _RANDOM_HEX + 64:
+        return False
+    random_part, signature = token[:_RANDOM_HEX], token[_RANDOM_HEX:]
+    return hmac.compare_digest(signature, _signature(secret, random_part, binding))
+
+
+class SessionCSRFMiddleware(AbstractMiddleware):
+    """Runs inside the session middleware, so the session is loaded already."""
+
+    scopes = {ScopeType.HTTP}
+
+    def __init__(self, app: ASGIApp, *, secret: str, secure: bool, exclude: list[str]) -> None:
+        super().__init__(app, exclude=exclude)
+        self.secret = secret
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        binding = csrf_binding(scope)
+        cookie_token = request.cookies.get(COOKIE)
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(HEADER)
+            content_type, _ = request.content_type
+            if not sent and content_type in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
+                sent = (await request.form()).get(FIELD)
+            if not (isinstance(sent, str) and cookie_token and hmac.compare_digest(sent, cookie_token)
+                    and token_is_good(self.secret, sent, binding)):
+                raise PermissionDeniedException("CSRF token verification failed")
+        token = cookie_token if token_is_good(self.secret, cookie_token, binding) else new_token(self.secret, binding)
+        ScopeState.from_scope(scope).csrf_token = token
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                current = token
+                after = csrf_binding(scope)
+                if after != binding:  # the handler started a new session (login, logout)
+                    current = new_token(self.secret, after)
+                if current != cookie_token:
+                    cookie = Cookie(key=COOKIE, value=current, path="/", secure=self.secure,
+                                    httponly=False, samesite="lax")
+                    MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def middleware(*, secret: str, secure: bool) -> DefineMiddleware:
+    return DefineMiddleware(SessionCSRFMiddleware, secret=secret, secure=secure, exclude=["/healthz", "/static"])
+
