@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl
 
 from httpx import AsyncClient, Response
 
@@ -93,6 +94,13 @@ async def post(client: AsyncClient, url: str, data: dict[str, Any] | None = None
                files: dict[str, Any] | None = None, **kwargs: Any) -> Response:
     headers = {"x-csrftoken": await csrf(client), **kwargs.pop("headers", {})}
     return await client.post(url, data=data or {}, files=files, headers=headers, **kwargs)
+
+
+async def issue(client: AsyncClient, url: str) -> Response:
+    """Issue a document as its button does (a POST, with the form's fields
+    taken from the query part of ``url``) and open the PDF it leads to."""
+    path, _, query = url.partition("?")
+    return await post(client, path, dict(parse_qsl(query)), follow_redirects=True)
 
 
 async def login(client: AsyncClient, username: str, password: str = PASSWORD) -> Response:

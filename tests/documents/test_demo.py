@@ -9,7 +9,7 @@ from yishi import demo
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem
 from tests.documents.support import pdf_pages, pdf_text, pdf_to_png
-from tests.support import post
+from tests.support import post, issue
 
 
 async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pictures(client, tmp_path):
@@ -27,7 +27,7 @@ async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pict
     }
     texts = {}
     for name, url in downloads.items():
-        response = await client.get(url)
+        response = await issue(client, url)
         assert response.status_code == 200, (name, response.text[:500])
         texts[name] = pdf_text(response.content)
         assert "银河湾小区" in texts[name]
@@ -57,7 +57,7 @@ async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pict
         BallotRollEntry(ballot=ballot["id"], member_key="h:1", voter_key="h:1", label="1-1-101", area=8956, position=0),
         BallotRollEntry(ballot=ballot["id"], member_key="h:2", voter_key="h:2", label="1-1-102", area=11230, position=1),
     )
-    paper = await client.get(f"/compounds/yinhewan/documents/pdf/paper_ballot/{item['id']}")
+    paper = await issue(client, f"/compounds/yinhewan/documents/pdf/paper_ballot/{item['id']}")
     assert paper.status_code == 200, paper.text[:500]
     assert pdf_to_png(paper.content, look, "paper_ballot", first=1, last=2)
     assert await IssuedDocument.count() == len(downloads) + 2

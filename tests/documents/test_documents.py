@@ -9,7 +9,7 @@ from yishi.actions.tables import Action, ActionUpdate
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem
 from tests.documents.support import add_meeting, add_positions_and_sign_ins, pdf_pages, pdf_text
-from tests.support import build_world, login
+from tests.support import build_world, login, issue
 
 PAGE = "第{}页/共{}页"
 
@@ -19,7 +19,7 @@ def squeezed(text: str) -> str:
 
 
 async def download(client, url: str):
-    response = await client.get(url)
+    response = await issue(client, url)
     assert response.status_code == 200, response.text[:2000]
     assert response.headers["content-type"] == "application/pdf"
     return response
@@ -76,7 +76,7 @@ async def test_a_draft_meeting_has_no_documents_yet(client):
     world = await build_world()
     meeting_id = await add_meeting(world, status="draft")
     await login(client, "sec_alpha")
-    response = await client.get(f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
     assert response.status_code == 400
     assert "会议尚未发布" in response.text
     assert await IssuedDocument.count() == 0
@@ -150,7 +150,7 @@ async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_c
 async def test_a_bad_ledger_period_is_shown_next_to_the_field(client):
     await build_world()
     await login(client, "sec_alpha")
-    response = await client.get("/compounds/alpha/documents/pdf/action_ledger?from=2026-12-31&to=2026-01-01")
+    response = await issue(client, "/compounds/alpha/documents/pdf/action_ledger?from=2026-12-31&to=2026-01-01")
     assert response.status_code == 400
     assert "截止日期不能早于起始日期" in response.text
     assert 'value="2026-12-31"' in response.text
@@ -173,6 +173,6 @@ async def test_a_subject_of_another_compound_is_not_found_and_nothing_is_rendere
     world = await build_world()
     beta_meeting = await add_meeting(world, compound="beta")
     await login(client, "sec_alpha")
-    response = await client.get(f"/compounds/alpha/documents/pdf/minutes/{beta_meeting}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/minutes/{beta_meeting}")
     assert response.status_code == 404
     assert await IssuedDocument.count() == 0

@@ -4,7 +4,7 @@ bytes are served. A change makes a new version that supersedes the old one."""
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem, Attendance
 from tests.documents.support import add_meeting, pdf_text
-from tests.support import build_world, login
+from tests.support import build_world, issue, login, post
 
 
 async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(client):
@@ -12,7 +12,7 @@ async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(clien
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
-    first, second = await client.get(url), await client.get(url)
+    first, second = await issue(client, url), await issue(client, url)
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
     assert first.headers["x-verification-code"] == second.headers["x-verification-code"]
@@ -24,9 +24,9 @@ async def test_another_person_downloading_unchanged_data_gets_the_same_document(
     meeting_id = await add_meeting(world)
     url = f"/compounds/alpha/documents/pdf/minutes/{meeting_id}"
     await login(client, "sec_alpha")
-    first = await client.get(url)
+    first = await issue(client, url)
     await login(client, "admin")
-    second = await client.get(url)
+    second = await issue(client, url)
     assert first.headers["x-verification-code"] == second.headers["x-verification-code"]
 
 
@@ -35,9 +35,9 @@ async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(clie
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}"
-    first = await client.get(url)
+    first = await issue(client, url)
     await Attendance.insert(Attendance(meeting=meeting_id, household=world.households["alpha:1-1-201"], method="qr"))
-    second = await client.get(url)
+    second = await issue(client, url)
     old_code, new_code = first.headers["x-verification-code"], second.headers["x-verification-code"]
     assert old_code != new_code
     assert "第 2 版" in pdf_text(second.content)
@@ -45,7 +45,7 @@ async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(clie
     new = await IssuedDocument.select().where(IssuedDocument.code == new_code).first()
     assert (old["version"], new["version"]) == (1, 2)
     assert old["superseded_by"] == new["id"] and new["superseded_by"] is None
-    third = await client.get(url)
+    third = await issue(client, url)
     assert third.headers["x-verification-code"] == new_code
 
 
@@ -54,9 +54,9 @@ async def test_the_same_data_in_english_is_the_same_version_and_does_not_superse
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
-    chinese = await client.get(url)
+    chinese = await issue(client, url)
     client.cookies.set("yishi_lang", "en")
-    english = await client.get(url)
+    english = await issue(client, url)
     rows = await IssuedDocument.select(IssuedDocument.code, IssuedDocument.version, IssuedDocument.language,
                                        IssuedDocument.superseded_by).order_by(IssuedDocument.id)
     assert [(r["language"], r["version"], r["superseded_by"]) for r in rows] == [("zh_CN", 1, None), ("en", 1, None)]
@@ -65,7 +65,7 @@ async def test_the_same_data_in_english_is_the_same_version_and_does_not_superse
     await AgendaItem.update({AgendaItem.title: "地下车库出口及坡道照明改造"}).where(
         (AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1))
     client.cookies.set("yishi_lang", "zh_CN")
-    await client.get(url)
+    await issue(client, url)
     rows = await IssuedDocument.select(IssuedDocument.version, IssuedDocument.superseded_by).order_by(IssuedDocument.id)
     assert [r["version"] for r in rows] == [1, 1, 2]
     assert rows[0]["superseded_by"] == rows[1]["superseded_by"] is not None
@@ -76,7 +76,7 @@ async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(c
     meeting_id = await add_meeting(world)
     draft_id = await add_meeting(world, status="draft", title="草稿会议")
     await login(client, "sec_alpha")
-    await client.get(f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
+    await issue(client, f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
     page = await client.get("/compounds/alpha/documents")
     assert page.status_code == 200
     assert f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}" in page.text
@@ -88,3 +88,23 @@ async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(c
     assert f"/verify/{code}" in page.text and f"/compounds/alpha/documents/issued/{code}" in page.text
     stored = await client.get(f"/compounds/alpha/documents/issued/{code}")
     assert stored.status_code == 200 and stored.headers["x-verification-code"] == code
+
+
+async def test_a_document_is_issued_by_post_and_then_opened_by_get(client):
+    """Opening an address (a prefetch, a crawler, a link in a chat) never
+    issues a document; the issuing form does, and leads to the copy."""
+    world = await build_world()
+    meeting_id = await add_meeting(world)
+    await login(client, "sec_alpha")
+    url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
+    refused = await client.get(url)
+    assert refused.status_code == 405 and "<html" in refused.text
+    assert await IssuedDocument.count() == 0
+    response = await post(client, url, follow_redirects=False)
+    assert response.status_code == 303
+    record = await IssuedDocument.select(IssuedDocument.code).first()
+    assert response.headers["location"] == f"/compounds/alpha/documents/issued/{record['code']}"
+    copy = await client.get(response.headers["location"])
+    assert copy.status_code == 200 and copy.headers["content-type"] == "application/pdf"
+    assert copy.headers["x-verification-code"] == record["code"]
+    assert await IssuedDocument.count() == 1

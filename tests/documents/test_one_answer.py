@@ -4,7 +4,7 @@ quorum, rule wording and shares in one place each, so they agree."""
 from __future__ import annotations
 
 from tests.documents.support import add_meeting, pdf_text
-from tests.support import build_world, login, text_of
+from tests.support import build_world, login, text_of, issue
 from yishi.meetings.tables import AgendaItem, Attendance
 from yishi.roster.tables import Household
 from yishi.voting import labels
@@ -22,7 +22,7 @@ async def test_the_sign_in_page_and_the_minutes_count_a_present_owner_with_all_t
     await login(client, "sec_alpha")
     page = text_of((await client.get(f"/meetings/{meeting_id}/sign-in")).text)
     assert "190.00" in page  # the owner's two units
-    minutes = pdf_text((await client.get(f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")).content)
+    minutes = pdf_text((await issue(client, f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")).content)
     assert "190.00" in minutes and " 90.00 " not in minutes
     assert "31.7%" in minutes and "31.7%" in page  # 190 of 600 m², one rounding rule on both
 
@@ -37,5 +37,5 @@ async def test_a_rule_reads_the_same_on_the_agenda_the_ballot_and_the_documents(
     assert labels.rule_label("civil_code_special") == wording
     assert RULE_LABELS[Rule.CIVIL_CODE_SPECIAL] == "Owners' decision, special matter (Civil Code art. 278)"
     meeting_page = text_of((await client.get(f"/meetings/{meeting_id}")).text)
-    notice = pdf_text((await client.get(f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).content)
+    notice = pdf_text((await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).content)
     assert wording in meeting_page and wording in notice

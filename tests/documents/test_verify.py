@@ -3,13 +3,13 @@ matches only the issued bytes."""
 
 from yishi.meetings.tables import Attendance
 from tests.documents.support import add_meeting
-from tests.support import build_world, login, post, text_of
+from tests.support import build_world, login, post, text_of, issue
 
 
 async def issue_notice(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
-    response = await client.get(f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
     return meeting_id, response.headers["x-verification-code"], response.content
 
 
@@ -61,9 +61,9 @@ async def test_a_superseded_version_says_so_and_links_to_the_new_one(client):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}"
-    old = (await client.get(url)).headers["x-verification-code"]
+    old = (await issue(client, url)).headers["x-verification-code"]
     await Attendance.insert(Attendance(meeting=meeting_id, household=world.households["alpha:1-1-101"], method="qr"))
-    new = (await client.get(url)).headers["x-verification-code"]
+    new = (await issue(client, url)).headers["x-verification-code"]
     page = await client.get(f"/verify/{old}")
     assert "此版本已被替代" in text_of(page.text)
     assert f'href="/verify/{new}"' in page.text
@@ -85,7 +85,7 @@ async def test_codes_are_read_in_any_case_with_spaces_and_unknown_codes_are_not_
 async def test_a_public_notice_can_be_downloaded_from_its_verify_page_but_a_sign_in_sheet_cannot(client):
     world = await build_world()
     meeting_id, code, data = await issue_notice(client, world)
-    sheet = (await client.get(f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}")).headers["x-verification-code"]
+    sheet = (await issue(client, f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}")).headers["x-verification-code"]
     client.cookies.clear()
     notice = await client.get(f"/verify/{code}/pdf")
     assert notice.status_code == 200 and notice.content == data

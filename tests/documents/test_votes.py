@@ -5,7 +5,7 @@ from yishi import i18n
 from yishi.documents import labels
 from yishi.meetings.tables import AgendaItem, Meeting
 from tests.documents.support import add_ballot, add_meeting, pdf_pages, pdf_text
-from tests.support import build_world, login
+from tests.support import build_world, login, issue
 
 CHOICES = {"1-1-101": "yes", "1-1-102": "yes", "1-1-201": "yes", "2-1-101": "yes", "2-1-102": "no"}
 
@@ -23,7 +23,7 @@ async def test_paper_ballots_are_numbered_per_voter_with_the_question_choices_un
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents")
     assert f"/compounds/alpha/documents/pdf/paper_ballot/{first}" in page.text
-    response = await client.get(f"/compounds/alpha/documents/pdf/paper_ballot/{first}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/paper_ballot/{first}")
     assert response.status_code == 200, response.text[:1000]
     text = pdf_text(response.content)
     assert pdf_pages(response.content) == 1 + 3  # the cover, then six voters two to a page
@@ -41,7 +41,7 @@ async def test_no_paper_ballot_before_the_vote_is_opened(client):
     meeting_id = await add_meeting(world)
     first, _second = await items_of(meeting_id)
     await login(client, "sec_alpha")
-    response = await client.get(f"/compounds/alpha/documents/pdf/paper_ballot/{first}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/paper_ballot/{first}")
     assert response.status_code == 400
     assert "请先开启本议程的表决" in response.text
 
@@ -57,7 +57,7 @@ async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_wi
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents")
     assert f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}" in page.text
-    response = await client.get(f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}")
     assert response.status_code == 200, response.text[:1000]
     text = pdf_text(response.content)
     assert "表决结果公告" in text
@@ -69,7 +69,7 @@ async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_wi
     with i18n.language("zh_CN"):
         assert labels.decided_by_text("civil_code_ordinary", "participation_area") in text
 
-    minutes = await client.get(f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
+    minutes = await issue(client, f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
     text = pdf_text(minutes.content)
     assert "参与表决" in text and "5/6" in "".join(text.split())
     with i18n.language("zh_CN"):
@@ -83,5 +83,5 @@ async def test_without_a_closed_vote_there_is_no_results_announcement(client):
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents")
     assert f"/pdf/results_announcement/{meeting_id}" not in page.text
-    response = await client.get(f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}")
+    response = await issue(client, f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}")
     assert response.status_code == 400

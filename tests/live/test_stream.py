@@ -79,3 +79,19 @@ async def test_screens_connecting_at_once_share_renders_and_none_sees_a_state_ol
     assert {m.data for m in seen_early} <= {"<p>0</p>", "<p>1</p>"}
     for events in early + late:
         await events.aclose()
+
+
+async def test_an_app_stopping_right_after_a_change_stops_cleanly(app):
+    """A change a moment before the app stops leaves a publish waiting; it is
+    dropped with the channel instead of failing in the event loop."""
+    loop = asyncio.get_running_loop()
+    failures = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: failures.append(context))
+    try:
+        async with app.lifespan():
+            channels.notify(channels.topic_name("ballot", 1))
+        await asyncio.sleep(channels.COALESCE_SECONDS * 2)
+    finally:
+        loop.set_exception_handler(previous)
+    assert failures == []

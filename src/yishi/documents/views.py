@@ -106,8 +106,11 @@ class DocumentsController(Controller):
 
     async def _issue(
         self, request: Request[Any, Any, Any], principal: Principal, code: str, kind_name: str,
-        subject_id: int | None,
-    ) -> Response[bytes] | Template:
+        subject_id: int | None, values: dict[str, str],
+    ) -> Redirect | Template:
+        """Record and render the document, then send the browser to its copy:
+        issuing writes (a number, a version, an audit line), so it is a POST;
+        the PDF itself is fetched by GET from ``/issued/CODE``."""
         compound = await roster.compound_by_code(code)
         require(principal, Capability.DOCUMENT_ISSUE, compound["id"])
         kind = kinds.get(kind_name)
@@ -115,27 +118,27 @@ class DocumentsController(Controller):
         if kind.renew_each_time or (kind.subject_type == "compound") != (subject_id is None):
             raise NotFound(_("There is no such document."))
         try:
-            variant = kind.variant(dict(request.query_params))
+            variant = kind.variant(values)
         except FormErrors as error:
-            return await self._page(principal, compound, status=400, values=dict(request.query_params),
-                                    errors=error.errors)
+            return await self._page(principal, compound, status=400, values=values, errors=error.errors)
         record = await service.issue(
             kind.name, compound["id"] if subject_id is None else subject_id, compound_id=compound["id"],
             settings=settings_of(request), principal=principal, language=current_language(), variant=variant,
         )
-        return pdf_response(record, await service.pdf_bytes(record), private=False)
+        return Redirect(path=f"/compounds/{code}/documents/issued/{record['code']}", status_code=303)
 
-    @get("/pdf/{kind_name:str}", name="documents.compound_pdf")
+    @post("/pdf/{kind_name:str}", name="documents.compound_pdf")
     async def compound_pdf(
-        self, request: Request[Any, Any, Any], code: str, kind_name: str, principal: Principal
-    ) -> Response[bytes] | Template:
-        return await self._issue(request, principal, code, kind_name, None)
+        self, request: Request[Any, Any, Any], code: str, kind_name: str, principal: Principal, data: Form
+    ) -> Redirect | Template:
+        return await self._issue(request, principal, code, kind_name, None, data)
 
-    @get("/pdf/{kind_name:str}/{subject_id:int}", name="documents.subject_pdf")
+    @post("/pdf/{kind_name:str}/{subject_id:int}", name="documents.subject_pdf")
     async def subject_pdf(
-        self, request: Request[Any, Any, Any], code: str, kind_name: str, subject_id: int, principal: Principal
-    ) -> Response[bytes] | Template:
-        return await self._issue(request, principal, code, kind_name, subject_id)
+        self, request: Request[Any, Any, Any], code: str, kind_name: str, subject_id: int, principal: Principal,
+        data: Form,
+    ) -> Redirect | Template:
+        return await self._issue(request, principal, code, kind_name, subject_id, data)
 
     @get("/issued/{doc_code:str}", name="documents.issued")
     async def issued_copy(self, code: str, doc_code: str, principal: Principal) -> Response[bytes]:
@@ -150,19 +153,26 @@ class DocumentsController(Controller):
         return pdf_response(record, await service.pdf_of(record["id"]),
                             private=bool(kind and kind.renew_each_time))
 
-    @get("/action-ledger.csv", name="documents.ledger_csv")
-    async def ledger_csv(self, request: Request[Any, Any, Any], code: str, principal: Principal) -> Response[bytes] | Template:
+    async def _ledger_csv(self, principal: Principal, code: str, values: dict[str, str]) -> Response[bytes] | Template:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.DOCUMENT_ISSUE, compound["id"])
         try:
-            variant = sources.ledger_period(dict(request.query_params))
+            variant = sources.ledger_period(values)
         except FormErrors as error:
-            return await self._page(principal, compound, status=400, values=dict(request.query_params),
-                                    errors=error.errors)
+            return await self._page(principal, compound, status=400, values=values, errors=error.errors)
         body = await sources.ledger_csv(compound["id"], variant)
         filename = f"action-ledger-{compound['code']}-{variant.replace('..', '-to-')}.csv"
-        return Response(body, media_type="text/csv; charset=utf-8",
+        return Response(body, media_type="text/csv; charset=utf-8", status_code=200,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @get("/action-ledger.csv", name="documents.ledger_csv")
+    async def ledger_csv(self, request: Request[Any, Any, Any], code: str, principal: Principal) -> Response[bytes] | Template:
+        return await self._ledger_csv(principal, code, dict(request.query_params))
+
+    @post("/action-ledger.csv", name="documents.ledger_csv_form")
+    async def ledger_csv_form(self, code: str, principal: Principal, data: Form) -> Response[bytes] | Template:
+        """The same file from the ledger form, which posts (its other button issues the PDF)."""
+        return await self._ledger_csv(principal, code, data)
 
     # Voter slips: a confirm form, because printing them issues new links.
 
