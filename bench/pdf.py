@@ -66,7 +66,7 @@ async def main() -> None:
     db.configure(settings)
     await db.migrate()
     await db.prepare(settings)
-    await demo.load()
+    await demo.load(folder)
     meeting_id = await build_demo_meeting()
     compound_id = (await Meeting.select(Meeting.compound).where(Meeting.id == meeting_id).first())["compound"]
 

@@ -120,6 +120,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_impossible_ids,
         before_send=[add_security_headers],
+        openapi_config=None,  # no /schema: the app is pages, not a public API
         debug=False,
     )
     app.state.settings = settings

@@ -10,6 +10,7 @@ when the community exists nothing is added.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from yishi import clock
 from yishi.accounts import service as accounts
@@ -131,8 +132,9 @@ async def _insert_compound(community_id: int, code: str, name: str, address: str
     return compound_id
 
 
-async def load() -> bool:
-    """Load the demo; return False when it was already there."""
+async def load(var_dir: Path | None = None) -> bool:
+    """Load the demo; return False when it was already there. Its photos and
+    evidence files go to ``var_dir`` (the configured one by default)."""
     async with write_transaction():
         if await Community.exists().where(Community.code == COMMUNITY_CODE):
             return False
@@ -203,8 +205,8 @@ async def load() -> bool:
         await proposals_demo.load_demo()
         await meetings_demo.load_demo()
         await voting_demo.load_demo()
-        await actions_demo.load_demo()
-        await supervision_demo.load_demo()
+        await actions_demo.load_demo(var_dir)
+        await supervision_demo.load_demo(var_dir)
     return True
 
 

@@ -13,7 +13,7 @@ from tests.support import post, issue
 
 
 async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pictures(client, tmp_path):
-    await demo.load()
+    await demo.load(tmp_path)
     meeting_id = await build_demo_meeting()
     look = Path(os.environ.get("YISHI_LOOK_DIR") or tmp_path)
     await post(client, "/login", {"username": "secretary", "password": demo.DEMO_PASSWORD})

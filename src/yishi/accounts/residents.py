@@ -8,6 +8,7 @@ session; ``provide_household`` reads it back on later requests.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request
@@ -31,6 +32,13 @@ class HouseholdIdentity:
     building_id: int
     label: str  # "3-2-502"
     link_id: int | None = None  # the personal link it was identified by, if any
+
+
+def own_household(household: HouseholdIdentity | None, compound: Mapping[str, Any]) -> HouseholdIdentity | None:
+    """The household this browser speaks for, when it belongs to ``compound``:
+    a household of another compound is a stranger here (it is asked to say
+    which household of this compound it is)."""
+    return household if household is not None and household.compound_id == compound["id"] else None
 
 
 async def identity_of(household_id: int) -> HouseholdIdentity | None:

@@ -1226,6 +1226,10 @@ async def state_position(meeting_id: int, item_id: int, principal: Principal, pa
     async with write_transaction():
         current = await _locked_meeting(meeting_id)
         ensure_in_compound(principal, Capability.MEETING_VIEW, current["compound"])
+        if not (principal.can(Capability.POSITION_STATE, current["compound"])
+                or is_recorder(principal, current)):
+            # Who may speak for a party is decided before anything about the meeting is told.
+            raise Forbidden(_("Only a party's representative, the secretary or the recorder states positions."))
         ensure_open(current)
         item = await agenda_item(meeting_id, item_id)
         if current["kind"] != Kind.TRIPARTITE:

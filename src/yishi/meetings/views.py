@@ -35,7 +35,7 @@ from litestar.response import Redirect, Template
 from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.accounts.residents import HouseholdIdentity
+from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
@@ -695,8 +695,7 @@ class MeetingPublicController(Controller):
                               household: HouseholdIdentity | None) -> dict[str, Any]:
         compound = await roster.compound_by_code(code)
         meeting = await service.public_meeting(compound["id"], meeting_id)
-        if household is not None and household.compound_id != compound["id"]:
-            household = None
+        household = own_household(household, compound)
         items = await service.agenda(meeting_id)
         invited = await service.invitations(meeting_id)
         building_names = {b["id"]: b["name"] for b in await service.buildings(compound["id"])}
@@ -723,6 +722,7 @@ class MeetingPublicController(Controller):
         compound = await roster.compound_by_code(code)
         await service.public_meeting(compound["id"], meeting_id)
         here = f"/c/{code}/meetings/{meeting_id}"
+        household = own_household(household, compound)
         if household is None:
             return Redirect(path=f"/c/{code}/me?next={here}%23item-{item_id}")
         values = _form_values(await request.form())
@@ -742,8 +742,7 @@ class MeetingPublicController(Controller):
         meeting = await service.public_meeting(compound["id"], meeting_id)
         if not hmac.compare_digest(key, door_key(request.app.state.settings.secret_key, meeting_id)):
             raise NotFound(_("This page does not exist or is not in your places."))
-        if household is not None and household.compound_id != compound["id"]:
-            household = None
+        household = own_household(household, compound)
         signed = await service.household_attendance(meeting_id, household.household_id) if household else None
         return {"compound": compound, "meeting": meeting, "household": household, "signed": signed,
                 "here": f"/c/{code}/meetings/{meeting_id}/sign-in/{key}", "error": "", **labels()}

@@ -25,7 +25,7 @@ from litestar.response import File, Redirect, Response, Template
 from yishi import photos
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.accounts.residents import HouseholdIdentity
+from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.proposals import flow, service
@@ -51,10 +51,6 @@ def labels() -> dict[str, Any]:
 def _var_dir(request: Request[Any, Any, Any]) -> Path:
     return request.app.state.settings.var_dir
 
-
-def _own(compound: dict[str, Any], household: HouseholdIdentity | None) -> HouseholdIdentity | None:
-    """The household only when it belongs to this compound."""
-    return household if household is not None and household.compound_id == compound["id"] else None
 
 
 def _identify_path(code: str, next_path: str) -> str:
@@ -103,7 +99,7 @@ class ProposalPublicController(Controller):
             template_name="proposals/public_list.html",
             context={
                 "compound": compound,
-                "household": _own(compound, household),
+                "household": own_household(household, compound),
                 "open": [r for r in rows if r["status"] == flow.SUBMITTED],
                 "accepted": [r for r in rows if r["status"] == flow.ACCEPTED],
                 "closed": [r for r in rows if r["status"] in (flow.MERGED, flow.DECLINED)],
@@ -136,7 +132,7 @@ class ProposalPublicController(Controller):
     @get("/c/{code:str}/proposals/new", name="proposals.public.new")
     async def new(self, code: str, household: HouseholdIdentity | None) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
-        own = _own(compound, household)
+        own = own_household(household, compound)
         if own is None:
             return Redirect(path=_identify_path(code, f"/c/{code}/proposals/new"))
         return self._form(compound, own, {}, {})
@@ -145,6 +141,7 @@ class ProposalPublicController(Controller):
     async def create(self, request: Request[Any, Any, Any], code: str,
                      household: HouseholdIdentity | None) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
+        household = own_household(household, compound)
         if household is None:
             return Redirect(path=_identify_path(code, f"/c/{code}/proposals/new"))
         values, uploads = await _read_form(request, TEXT_FIELDS)
@@ -159,7 +156,7 @@ class ProposalPublicController(Controller):
     @get("/c/{code:str}/proposals/mine", name="proposals.mine")
     async def mine(self, code: str, household: HouseholdIdentity | None) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
-        own = _own(compound, household)
+        own = own_household(household, compound)
         if own is None:
             return Redirect(path=_identify_path(code, f"/c/{code}/proposals/mine"))
         return Template(
@@ -171,7 +168,7 @@ class ProposalPublicController(Controller):
     async def _page(self, compound: dict[str, Any], number: int, household: HouseholdIdentity | None,
                     **extra: Any) -> dict[str, Any]:
         page = await service.proposal_page(compound, number)
-        own = _own(compound, household)
+        own = own_household(household, compound)
         return {
             "compound": compound, "page": page, "proposal": page.proposal, "household": own,
             "may_second": page.may_second(own), "second_message": "", "second_error": "",
@@ -189,6 +186,7 @@ class ProposalPublicController(Controller):
                      household: HouseholdIdentity | None) -> Template | Redirect | ClientRedirect:
         compound = await roster.compound_by_code(code)
         page_path = f"/c/{code}/proposals/{number}"
+        household = own_household(household, compound)
         if household is None:
             target = _identify_path(code, page_path)
             return ClientRedirect(redirect_to=target) if request.htmx else Redirect(path=target)

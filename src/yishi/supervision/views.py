@@ -15,7 +15,7 @@ from litestar.response import Redirect, Response, Template
 
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.accounts.residents import HouseholdIdentity
+from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.actions import evidence, flow
 from yishi.actions import service as actions
 from yishi.actions.views import file_response, read_uploads, uploads_dir
@@ -28,9 +28,6 @@ from yishi.supervision.figures import Figures
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_OBJECTION_BODY = service.MAX_OBJECTION_PHOTOS * evidence.MAX_FILE_BYTES + 1024 * 1024
 
-
-def _own(household: HouseholdIdentity | None, compound: dict[str, Any]) -> HouseholdIdentity | None:
-    return household if household is not None and household.compound_id == compound["id"] else None
 
 
 class BoardController(Controller):
@@ -46,7 +43,7 @@ class BoardController(Controller):
             template_name="supervision/board.html",
             context={
                 "compound": compound,
-                "household": _own(household, compound),
+                "household": own_household(household, compound),
                 **await board.board_context(compound),
             },
         )
@@ -71,7 +68,7 @@ class BoardController(Controller):
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         here = f"/c/{code}/board/actions/{number}"
-        if _own(household, compound) is None:
+        if own_household(household, compound) is None:
             return Redirect(path=f"/c/{code}/me?next={quote(here)}")
         values = {"verdict": data.get("verdict", ""), "comment": data.get("comment", "")}
         try:
@@ -101,7 +98,7 @@ class BoardController(Controller):
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         here = f"/c/{code}/board/actions/{number}"
-        if _own(household, compound) is None:
+        if own_household(household, compound) is None:
             return Redirect(path=f"/c/{code}/me?next={quote(here)}")
         data = await request.form()
         reason = data.get("reason", "") if isinstance(data.get("reason"), str) else ""
@@ -126,7 +123,7 @@ class BoardController(Controller):
 async def public_action_context(
     compound: dict[str, Any], number: int, household: HouseholdIdentity | None
 ) -> dict[str, Any]:
-    household = _own(household, compound)
+    household = own_household(household, compound)
     entry = await service.board_action(compound["id"], number)
     return {
         "compound": compound,

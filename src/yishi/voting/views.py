@@ -18,7 +18,7 @@ from litestar.response import Redirect, Response, Template
 from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.accounts.residents import HouseholdIdentity
+from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.audit import service as audit
 from yishi.errors import DomainError, FormErrors, Forbidden, NotFound
 from yishi.i18n import gettext as _
@@ -82,10 +82,10 @@ class StaffBallotController(Controller):
         })
 
     @get("/new", name="ballots.new")
-    async def new(self, code: str, principal: Principal, item: int) -> Template:
+    async def new(self, code: str, principal: Principal, item: str = "") -> Template:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.BALLOT_MANAGE, compound["id"])
-        agenda_item = await service.agenda_item_in_compound(compound["id"], item)
+        agenda_item = await service.agenda_item_in_compound(compound["id"], whole_number(item) or 0)
         return self._open_form(principal, compound, agenda_item, {"results_visibility": "after_closing",
                                                                    "timing": "by_hand"}, {})
 
@@ -363,7 +363,7 @@ class PublicBallotController(Controller):
     async def ballots_list(self, code: str, household: HouseholdIdentity | None) -> Template:
         compound = await roster.compound_by_code(code)
         return Template(template_name="voting/public_list.html", context={
-            "compound": compound, "household": _own(household, compound),
+            "compound": compound, "household": own_household(household, compound),
             "results": await service.public_results(compound["id"]),
             "closed": await service.closed_ballots_for_public(compound["id"]),
             **_figures_context(),
@@ -383,7 +383,7 @@ class PublicBallotController(Controller):
                            status: int = 200, receipt: service.Receipt | None = None) -> Template:
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
         now = service.utcnow()
-        household = _own(household, compound)
+        household = own_household(household, compound)
         entry, own_votes = (None, [])
         if household is not None:
             entry, own_votes = await service.household_votes(ballot, household.household_id)
@@ -416,6 +416,7 @@ class PublicBallotController(Controller):
         compound = await roster.compound_by_code(code)
         await service.ballot_in_compound(compound["id"], ballot_id)
         page = f"/c/{code}/ballots/{ballot_id}"
+        household = own_household(household, compound)
         if household is None:
             return Redirect(path=f"/c/{code}/me?next={quote(page)}")
         try:
@@ -456,7 +457,7 @@ class PublicBallotController(Controller):
         wanted = receipt_codes.public_part(receipt) if receipt.strip() else ""
         return Template(template_name="voting/result.html", context={
             "compound": compound, "ballot": ballot, "figures": ballot["result"],
-            "household": _own(household, compound),
+            "household": own_household(household, compound),
             "receipts": [r for r in receipts if r.stream != "consultation"],
             "consultation_receipts": [r for r in receipts if r.stream == "consultation"],
             "wanted": wanted, "found": next((r for r in receipts if r.receipt_code == wanted), None),
@@ -476,5 +477,3 @@ class PublicBallotController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _own(household: HouseholdIdentity | None, compound: dict[str, Any]) -> HouseholdIdentity | None:
-    return household if household is not None and household.compound_id == compound["id"] else None
