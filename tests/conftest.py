@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 
 from yishi import db
+from yishi.accounts import passwords
 from yishi.app import create_app
 from yishi.settings import Settings
 
@@ -54,6 +56,17 @@ async def _reset_postgres() -> None:
 async def _truncate_all() -> None:
     names = ", ".join(f'"{t._meta.tablename}"' for t in db.all_tables())
     await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Any:
+    """Argon2 at its smallest cost in this process: a login would otherwise
+    spend ~0.1 s of CPU hashing, and the suite logs in thousands of times.
+    Hashes keep their parameters, so servers the tests start in other
+    processes (at the real cost) still verify them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -58,12 +58,14 @@ async def test_a_household_comments_only_for_itself_whatever_the_form_says(clien
     assert row["household"] == world.households["alpha:1-1-101"]
 
 
-async def test_a_household_of_another_compound_cannot_comment(client):
+async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client):
     world = await build_world()
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client, compound="beta")
-    response = await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "同意"})
-    assert response.status_code == 403
+    response = await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "同意"},
+                          follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert response.headers["location"].startswith("/c/alpha/me?next=")
     assert not await Comment.exists()
 
 

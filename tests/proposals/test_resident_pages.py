@@ -123,11 +123,11 @@ async def test_a_sixth_photo_is_refused(client):
     assert await ProposalPhoto.count() == 5
 
 
-async def test_a_household_of_another_compound_cannot_propose_here(client):
+async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client):
     await build_world()
     await identify(client, "beta:1-1-101")
     response = await propose(client, "alpha")
-    assert response.status_code == 403
+    assert "/c/alpha/me" in str(response.url)
     assert await Proposal.count() == 0
 
 
@@ -154,13 +154,13 @@ async def test_the_proposers_household_cannot_second_its_own_proposal(client):
     assert await Second.count() == 0
 
 
-async def test_a_household_of_another_compound_cannot_second_here(client):
+async def test_a_household_of_another_compound_is_asked_who_it_is_before_seconding(client):
     await build_world()
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     await identify(client, "beta:1-1-102")
     response = await post(client, f"/c/alpha/proposals/{number}/second")
-    assert response.status_code == 403
+    assert "/c/alpha/me" in str(response.url)
     assert await Second.count() == 0
 
 
