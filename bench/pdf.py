@@ -50,8 +50,9 @@ DOWNLOADS = 30
 
 
 async def issue_minutes(settings: Settings, meeting_id: int, compound_id: int) -> dict:
-    return await service.issue("minutes", meeting_id, compound_id=compound_id, settings=settings,
-                               principal=None, language="zh_CN")
+    return await service.issue(
+        "minutes", meeting_id, compound_id=compound_id, settings=settings, principal=None, language="zh_CN"
+    )
 
 
 async def touch(meeting_id: int, n: int) -> None:
@@ -61,8 +62,12 @@ async def touch(meeting_id: int, n: int) -> None:
 
 async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="yishi-bench-"))
-    settings = Settings(database_url=f"sqlite:///{folder / 'bench.sqlite3'}", secret_key="bench",
-                        base_url="https://yishi.example.org", var_dir=folder)
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
+        secret_key="bench",
+        base_url="https://yishi.example.org",
+        var_dir=folder,
+    )
     db.configure(settings)
     await db.migrate()
     await db.prepare(settings)
@@ -85,9 +90,18 @@ async def main() -> None:
         kind = service.kinds.get("minutes")
         source = await kind.load(meeting_id, "")
         info = service.DocInfo(
-            code=record["code"], code_display=record["code"], verify_url=f"{settings.base_url}/verify/{record['code']}",
-            version=record["version"], issued_at=record["issued_at"], issued_by_name="", title=source.title,
-            kind_label="会议纪要", compound_name=source.compound_name, language="zh_CN", base_url=settings.base_url)
+            code=record["code"],
+            code_display=record["code"],
+            verify_url=f"{settings.base_url}/verify/{record['code']}",
+            version=record["version"],
+            issued_at=record["issued_at"],
+            issued_by_name="",
+            title=source.title,
+            kind_label="会议纪要",
+            compound_name=source.compound_name,
+            language="zh_CN",
+            base_url=settings.base_url,
+        )
         html_file.write_text(render.render_html(settings, kind.template, {**source.context, "doc": info}, "zh_CN"))
         started = time.perf_counter()
         HTML(filename=str(html_file)).write_pdf()
@@ -105,8 +119,11 @@ async def main() -> None:
     download_times = []
     async with httpx.AsyncClient(transport=transport, base_url="https://bench.local", follow_redirects=False) as client:
         await client.get("/login")
-        login = await client.post("/login", data={"username": "secretary", "password": demo.DEMO_PASSWORD},
-                                  headers={"x-csrftoken": client.cookies["yishi_csrf"]})
+        login = await client.post(
+            "/login",
+            data={"username": "secretary", "password": demo.DEMO_PASSWORD},
+            headers={"x-csrftoken": client.cookies["yishi_csrf"]},
+        )
         assert login.status_code in (302, 303), login.text
         url = f"/compounds/yinhewan/documents/pdf/minutes/{meeting_id}"
 
@@ -125,14 +142,17 @@ async def main() -> None:
         # Voter slips of the whole compound: 240 new links and 31 pages, rendered
         # inside the transaction that issues the links.
         started = time.perf_counter()
-        slips = await client.post("/compounds/yinhewan/documents/voter-slips",
-                                  data={"building": "all", "confirm": "yes"},
-                                  headers={"x-csrftoken": client.cookies["yishi_csrf"]})
+        slips = await client.post(
+            "/compounds/yinhewan/documents/voter-slips",
+            data={"building": "all", "confirm": "yes"},
+            headers={"x-csrftoken": client.cookies["yishi_csrf"]},
+        )
         slips_time = time.perf_counter() - started
         assert slips.status_code in (302, 303), slips.text[:500]
     versions = await IssuedDocument.count().where(IssuedDocument.kind == "minutes")
-    slips_pages = (await IssuedDocument.select(IssuedDocument.pages).where(
-        IssuedDocument.kind == "voter_slips").first())["pages"]
+    slips_pages = (
+        await IssuedDocument.select(IssuedDocument.pages).where(IssuedDocument.kind == "voter_slips").first()
+    )["pages"]
 
     issue = statistics.median(issue_times)
     bare = statistics.median(bare_times)
@@ -145,8 +165,10 @@ async def main() -> None:
     print(f"  peak Python memory of one issue (tracemalloc):          {peak / 2**20:.1f} MiB")
     print(f"  peak resident memory of the process (ru_maxrss):        {maxrss_mb:.0f} MiB")
     print(f"second download of the unchanged minutes ({DOWNLOADS} runs, HTTP handler, in-process client)")
-    print(f"  median: {statistics.median(download_times) * 1000:.1f} ms, "
-          f"max: {max(download_times) * 1000:.1f} ms ({len(first.content) // 1024} KiB, {versions} versions stored)")
+    print(
+        f"  median: {statistics.median(download_times) * 1000:.1f} ms, "
+        f"max: {max(download_times) * 1000:.1f} ms ({len(first.content) // 1024} KiB, {versions} versions stored)"
+    )
     print(f"voter slips of the whole compound (240 new links, {slips_pages} pages), one issue: {slips_time:.2f} s")
     print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     await db.release()

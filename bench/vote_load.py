@@ -75,38 +75,66 @@ async def build(households: int) -> World:
     council with two items, a ballot open on each (figures shown live) and a
     personal link per household."""
     now = datetime.now(UTC)
-    community = (await Community.insert(Community(code="bench", name="六泉路社区", street="杜桥街道"))
-                 .returning(Community.id))[0]["id"]
-    compound = (await Compound.insert(Compound(community=community, code=COMPOUND, name="银河湾小区"))
-                .returning(Compound.id))[0]["id"]
+    community = (
+        await Community.insert(Community(code="bench", name="六泉路社区", street="杜桥街道")).returning(Community.id)
+    )[0]["id"]
+    compound = (
+        await Compound.insert(Compound(community=community, code=COMPOUND, name="银河湾小区")).returning(Compound.id)
+    )[0]["id"]
     for kind in PartyKind.ALL:
         await Party.insert(Party(compound=compound, kind=kind, name=kind))
     per_building = -(-households // 10)
     made = 0
     for b in range(1, 11):
-        building = (await Building.insert(Building(compound=compound, code=str(b), name=f"{b}号楼"))
-                    .returning(Building.id))[0]["id"]
+        building = (
+            await Building.insert(Building(compound=compound, code=str(b), name=f"{b}号楼")).returning(Building.id)
+        )[0]["id"]
         rows = []
         for n in range(min(per_building, households - made)):
             floor, door = divmod(n, 4)
-            rows.append(Household(building=building, unit=f"{door % 2 + 1}-{floor + 1}{door // 2 + 1:02d}",
-                                  exclusive_area=8000 + (n * 37) % 5000, owner_names=f"业主{b}-{n}",
-                                  phone=f"139{b:02d}{n:06d}", residents=2, updated_at=now))
+            rows.append(
+                Household(
+                    building=building,
+                    unit=f"{door % 2 + 1}-{floor + 1}{door // 2 + 1:02d}",
+                    exclusive_area=8000 + (n * 37) % 5000,
+                    owner_names=f"业主{b}-{n}",
+                    phone=f"139{b:02d}{n:06d}",
+                    residents=2,
+                    updated_at=now,
+                )
+            )
         if rows:
             await Household.insert(*rows)
         made += len(rows)
-    meeting = (await Meeting.insert(Meeting(
-        compound=compound, kind="council", title="中心广场晚间活动居民议事会",
-        starts_at=now + timedelta(days=1), place="党群服务站", status="published",
-    )).returning(Meeting.id))[0]["id"]
+    meeting = (
+        await Meeting.insert(
+            Meeting(
+                compound=compound,
+                kind="council",
+                title="中心广场晚间活动居民议事会",
+                starts_at=now + timedelta(days=1),
+                place="党群服务站",
+                status="published",
+            )
+        ).returning(Meeting.id)
+    )[0]["id"]
     ballots = []
     for position, title in enumerate(("晚间广场舞音量控制", "充电棚夜间照明"), 1):
-        item = (await AgendaItem.insert(AgendaItem(
-            meeting=meeting, position=position, kind="decision", title=title, full_text=title,
-            question=f"是否同意{title}方案？", rule="majority_of_cast", on_published_notice=True,
-        )).returning(AgendaItem.id))[0]["id"]
-        ballots.append(await service.open_ballot(compound, item, BallotSettings(results_visibility="live"),
-                                                 actor=None))
+        item = (
+            await AgendaItem.insert(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    kind="decision",
+                    title=title,
+                    full_text=title,
+                    question=f"是否同意{title}方案？",
+                    rule="majority_of_cast",
+                    on_published_notice=True,
+                )
+            ).returning(AgendaItem.id)
+        )[0]["id"]
+        ballots.append(await service.open_ballot(compound, item, BallotSettings(results_visibility="live"), actor=None))
     ids = [row["id"] for row in await Household.select(Household.id).order_by(Household.id)]
     tokens = [await issue_household_link(household_id, None) for household_id in ids]
     return World(tokens, (ballots[0], ballots[1]))
@@ -134,11 +162,20 @@ def free_port() -> int:
 @contextlib.contextmanager
 def server(settings: Settings, workers: int):
     port = free_port()
-    env = {**os.environ, "YISHI_DATABASE_URL": settings.database_url, "YISHI_SECRET_KEY": SECRET,
-           "YISHI_VAR_DIR": str(settings.var_dir), "YISHI_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "YISHI_DATABASE_URL": settings.database_url,
+        "YISHI_SECRET_KEY": SECRET,
+        "YISHI_VAR_DIR": str(settings.var_dir),
+        "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "yishi.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -160,9 +197,12 @@ def server(settings: Settings, workers: int):
 
 def client(url: str) -> aiohttp.ClientSession:
     """One connection pool for every simulated phone; cookies are sent by hand per phone."""
-    return aiohttp.ClientSession(base_url=url, cookie_jar=aiohttp.DummyCookieJar(),
-                                 connector=aiohttp.TCPConnector(limit=0),
-                                 timeout=aiohttp.ClientTimeout(total=None, sock_read=60))
+    return aiohttp.ClientSession(
+        base_url=url,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        connector=aiohttp.TCPConnector(limit=0),
+        timeout=aiohttp.ClientTimeout(total=None, sock_read=60),
+    )
 
 
 def cookies_of(response: aiohttp.ClientResponse) -> dict[str, str]:
@@ -238,8 +278,9 @@ async def open_links(http: aiohttp.ClientSession, tokens: list[str], concurrency
     return phones
 
 
-async def cast_all(http: aiohttp.ClientSession, phones: list[Phone], ballot_id: int,
-                   concurrency: int) -> tuple[float, list[float], float]:
+async def cast_all(
+    http: aiohttp.ClientSession, phones: list[Phone], ballot_id: int, concurrency: int
+) -> tuple[float, list[float], float]:
     """Every household votes once (choices spread over agree, disagree, abstain);
     wall time, latencies and the moment the last vote was answered."""
     choices = ("yes", "no", "yes", "abstain")
@@ -248,9 +289,12 @@ async def cast_all(http: aiohttp.ClientSession, phones: list[Phone], ballot_id: 
     async def vote(i: int) -> None:
         nonlocal last
         phone = phones[i]
-        async with http.post(f"/c/{COMPOUND}/ballots/{ballot_id}/vote", data={"choice": choices[i % 4]},
-                             headers={"Cookie": phone.header, "x-csrftoken": phone.cookies["yishi_csrf"]},
-                             allow_redirects=False) as response:
+        async with http.post(
+            f"/c/{COMPOUND}/ballots/{ballot_id}/vote",
+            data={"choice": choices[i % 4]},
+            headers={"Cookie": phone.header, "x-csrftoken": phone.cookies["yishi_csrf"]},
+            allow_redirects=False,
+        ) as response:
             body = await response.read()
             phone.cookies.update(cookies_of(response))
             if response.status not in (302, 303):
@@ -287,8 +331,9 @@ async def watch(http: aiohttp.ClientSession, path: str, on_event) -> None:
                 data = []
 
 
-async def screens_run(http: aiohttp.ClientSession, phones: list[Phone], ballot_id: int, screens: int,
-                      concurrency: int) -> None:
+async def screens_run(
+    http: aiohttp.ClientSession, phones: list[Phone], ballot_id: int, screens: int, concurrency: int
+) -> None:
     final = len(phones)
     seen_final: list[float] = []
     ready = asyncio.Event()
@@ -307,6 +352,7 @@ async def screens_run(http: aiohttp.ClientSession, phones: list[Phone], ballot_i
                 seen_final.append(time.perf_counter())
                 return True
             return False
+
         return on_event
 
     path = f"/c/{COMPOUND}/ballots/{ballot_id}/stream"
@@ -334,16 +380,19 @@ async def screens_run(http: aiohttp.ClientSession, phones: list[Phone], ballot_i
     print(f"  with {screens} screens open:")
     print(cast.line("casting a vote"))
     if len(seen_final) < screens:
-        print(f"  {screens - len(seen_final)} of {screens} screens did not show the final count within 30 s"
-              f" ({len(failures)} streams failed)")
+        print(
+            f"  {screens - len(seen_final)} of {screens} screens did not show the final count within 30 s"
+            f" ({len(failures)} streams failed)"
+        )
         return
     lags = [(t - last) * 1000 for t in seen_final]
-    print(f"  every screen showed the final count {max(lags):.0f} ms after the last vote was answered "
-          f"(median screen {statistics.median(lags):.0f} ms)")
+    print(
+        f"  every screen showed the final count {max(lags):.0f} ms after the last vote was answered "
+        f"(median screen {statistics.median(lags):.0f} ms)"
+    )
 
 
-async def measure(name: str, settings: Settings, workers: int, households: int, concurrency: int,
-                  screens: int) -> None:
+async def measure(name: str, settings: Settings, workers: int, households: int, concurrency: int, screens: int) -> None:
     print(f"\n== {name}: {households} households, {concurrency} concurrent clients, {workers} worker(s)")
     start = time.perf_counter()
     world = await prepare(settings, households)
@@ -356,8 +405,10 @@ async def measure(name: str, settings: Settings, workers: int, households: int, 
             votes = figures(households, wall, latencies)
             print(base.line("bare page (/healthz)"))
             print(votes.line("casting a vote"))
-            print(f"  ratio vote / bare page: {votes.per_second / base.per_second:.2f}× throughput, "
-                  f"{votes.p50_ms / base.p50_ms:.2f}× p50, {votes.p99_ms / base.p99_ms:.2f}× p99")
+            print(
+                f"  ratio vote / bare page: {votes.per_second / base.per_second:.2f}× throughput, "
+                f"{votes.p50_ms / base.p50_ms:.2f}× p50, {votes.p99_ms / base.p99_ms:.2f}× p99"
+            )
             if screens:
                 await screens_run(http, phones, world.ballots[1], screens, concurrency)
 

@@ -70,8 +70,15 @@ async def build_world() -> World:
             world.buildings[(code, b)] = rows[0]["id"]
             for i, unit in enumerate(("1-101", "1-102", "1-201")):
                 rows = await Household.insert(
-                    Household(building=world.buildings[(code, b)], unit=unit, exclusive_area=9000 + i * 1000,
-                              owner_names=f"业主{b}{i}", phone=f"1390000{b}{i}00", residents=2, updated_at=now)
+                    Household(
+                        building=world.buildings[(code, b)],
+                        unit=unit,
+                        exclusive_area=9000 + i * 1000,
+                        owner_names=f"业主{b}{i}",
+                        phone=f"1390000{b}{i}00",
+                        residents=2,
+                        updated_at=now,
+                    )
                 ).returning(Household.id)
                 world.households[f"{code}:{b}-{unit}"] = rows[0]["id"]
     await add_user(world, "admin", Role.COMMUNITY_ADMIN, accounts.Scope(community_id=world.community))
@@ -79,7 +86,9 @@ async def build_world() -> World:
     await add_user(world, "sec_beta", Role.SECRETARY, accounts.Scope(compound_id=world.compounds["beta"]))
     await add_user(world, "pm_alpha", Role.PROPERTY_MANAGER, accounts.Scope(company_id=companies["P1"]))
     await add_user(world, "pm_beta", Role.PROPERTY_MANAGER, accounts.Scope(company_id=companies["P2"]))
-    await add_user(world, "committee_alpha", Role.COMMITTEE_MEMBER, accounts.Scope(compound_id=world.compounds["alpha"]))
+    await add_user(
+        world, "committee_alpha", Role.COMMITTEE_MEMBER, accounts.Scope(compound_id=world.compounds["alpha"])
+    )
     await add_user(world, "grid_alpha1", Role.GRID_WORKER, accounts.Scope(building_id=world.buildings[("alpha", "1")]))
     return world
 
@@ -90,8 +99,13 @@ async def csrf(client: AsyncClient) -> str:
     return client.cookies["yishi_csrf"]
 
 
-async def post(client: AsyncClient, url: str, data: dict[str, Any] | None = None,
-               files: dict[str, Any] | None = None, **kwargs: Any) -> Response:
+async def post(
+    client: AsyncClient,
+    url: str,
+    data: dict[str, Any] | None = None,
+    files: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Response:
     headers = {"x-csrftoken": await csrf(client), **kwargs.pop("headers", {})}
     return await client.post(url, data=data or {}, files=files, headers=headers, **kwargs)
 
@@ -104,8 +118,7 @@ async def issue(client: AsyncClient, url: str) -> Response:
 
 
 async def login(client: AsyncClient, username: str, password: str = PASSWORD) -> Response:
-    response = await post(client, "/login", {"username": username, "password": password},
-                          follow_redirects=False)
+    response = await post(client, "/login", {"username": username, "password": password}, follow_redirects=False)
     assert response.status_code in (302, 303), response.text
     return response
 

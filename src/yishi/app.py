@@ -54,6 +54,7 @@ def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             raise NotFoundException()
 
+
 CONTROLLERS = [
     PagesController,
     AccountController,

@@ -8,7 +8,7 @@ AREA_TEXT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 
 
 def parse_area(text: str) -> int | None:
-    """"89.5" → 8950, "0.01" → 1; None unless a positive number of m² with at
+    """ "89.5" → 8950, "0.01" → 1; None unless a positive number of m² with at
     most two decimals, written with ASCII digits and one dot."""
     match = AREA_TEXT.fullmatch(text.strip())
     if not match:

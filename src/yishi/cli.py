@@ -59,11 +59,11 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = load_settings()
     if workers > 1 and not settings.is_postgres:
         raise click.ClickException(
-            "Several workers need PostgreSQL (YISHI_DATABASE_URL=postgresql://...): "
-            "SQLite serves one process."
+            "Several workers need PostgreSQL (YISHI_DATABASE_URL=postgresql://...): SQLite serves one process."
         )
-    uvicorn.run("yishi.asgi:app", host=host, port=port, workers=workers, proxy_headers=False,
-                log_level="info", access_log=False)
+    uvicorn.run(
+        "yishi.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info", access_log=False
+    )
 
 
 @main.command()
@@ -94,8 +94,13 @@ def roster() -> None:
 
 @roster.command("import")
 @click.option("--compound", "compound_code", required=True, help="the compound's code")
-@click.option("--new-building", "new_buildings", multiple=True, metavar="CODE",
-              help="confirm that the file may create this building (repeat for each)")
+@click.option(
+    "--new-building",
+    "new_buildings",
+    multiple=True,
+    metavar="CODE",
+    help="confirm that the file may create this building (repeat for each)",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def roster_import(compound_code: str, file: Path, new_buildings: tuple[str, ...]) -> None:
     """Import households from FILE (UTF-8 or GB18030 CSV); all rows or none.
@@ -113,19 +118,23 @@ def roster_import(compound_code: str, file: Path, new_buildings: tuple[str, ...]
             click.echo(f"{file}: {where}: {error.message}", err=True)
         if result.confirm_error:
             click.echo(f"{file}: {result.confirm_error}", err=True)
-            click.echo("confirm them with: " + " ".join(
-                f"--new-building {code}" for code in result.new_buildings), err=True)
+            click.echo(
+                "confirm them with: " + " ".join(f"--new-building {code}" for code in result.new_buildings), err=True
+            )
         click.echo("nothing was imported", err=True)
         sys.exit(2)
-    click.echo(
-        f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
-    )
+    click.echo(f"imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
 
 
 @roster.command("export")
 @click.option("--compound", "compound_code", required=True, help="the compound's code")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="file to write (default: standard output)")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="file to write (default: standard output)",
+)
 @click.option("--english-headers", is_flag=True, help="English column names instead of Chinese")
 def roster_export(compound_code: str, output: Path | None, english_headers: bool) -> None:
     """Export a compound's households as CSV (UTF-8 with BOM, opens in Excel)."""
@@ -161,14 +170,22 @@ ROLE_SCOPE_OPTION = {
 @click.option("--name", "display_name", required=True, help="the person's name")
 @click.option("--role", type=click.Choice(sorted(ROLE_SCOPE_OPTION)), required=True)
 @click.option("--community", "community_code", help="community code (community_admin)")
-@click.option("--compound", "compound_code", help="compound code (secretary, committee_member; "
-              "with --building for grid_worker)")
+@click.option(
+    "--compound", "compound_code", help="compound code (secretary, committee_member; with --building for grid_worker)"
+)
 @click.option("--company", "company_name", help="property company name (property_manager)")
 @click.option("--building", "building_code", help="building code within --compound (grid_worker)")
 @click.password_option(help="at least 8 characters (asked for when not given)")
-def user_add(username: str, display_name: str, role: str, community_code: str | None,
-             compound_code: str | None, company_name: str | None, building_code: str | None,
-             password: str) -> None:
+def user_add(
+    username: str,
+    display_name: str,
+    role: str,
+    community_code: str | None,
+    compound_code: str | None,
+    company_name: str | None,
+    building_code: str | None,
+    password: str,
+) -> None:
     """Add a staff account with one role over one place."""
     from yishi.accounts import service as accounts
     from yishi.accounts.permissions import Role
@@ -182,8 +199,11 @@ def user_add(username: str, display_name: str, role: str, community_code: str | 
                 raise DomainError(f"--community: no community with code {community_code!r}")
             return accounts.Scope(community_id=row["id"])
         if needed == "company":
-            row = await PropertyCompany.select(PropertyCompany.id).where(
-                PropertyCompany.name == (company_name or "")).first()
+            row = (
+                await PropertyCompany.select(PropertyCompany.id)
+                .where(PropertyCompany.name == (company_name or ""))
+                .first()
+            )
             if row is None:
                 raise DomainError(f"--company: no property company named {company_name!r}")
             return accounts.Scope(company_id=row["id"])
@@ -192,8 +212,11 @@ def user_add(username: str, display_name: str, role: str, community_code: str | 
             raise DomainError(f"--compound: no compound with code {compound_code!r}")
         if needed == "compound":
             return accounts.Scope(compound_id=compound["id"])
-        building = await Building.select(Building.id).where(
-            (Building.compound == compound["id"]) & (Building.code == (building_code or ""))).first()
+        building = (
+            await Building.select(Building.id)
+            .where((Building.compound == compound["id"]) & (Building.code == (building_code or "")))
+            .first()
+        )
         if building is None:
             raise DomainError(f"--building: no building {building_code!r} in {compound_code}")
         return accounts.Scope(building_id=building["id"])

@@ -17,5 +17,4 @@ _PARTS = re.compile(r"[0-9]+|[^0-9]+")
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """The sort key of a code: its runs of ASCII digits compare as numbers,
     every other run as text; a number sorts before text at the same place."""
-    return tuple((0, int(part), "") if part[0].isdigit() else (1, 0, part)
-                 for part in _PARTS.findall(text or ""))
+    return tuple((0, int(part), "") if part[0].isdigit() else (1, 0, part) for part in _PARTS.findall(text or ""))

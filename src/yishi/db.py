@@ -144,8 +144,6 @@ def unique_index(name: str, table: str, *columns: str) -> Any:
     quoted = ", ".join(f'"{column}"' for column in columns)
 
     async def create() -> None:
-        await engine().run_ddl(
-            f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({quoted})"
-        )
+        await engine().run_ddl(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({quoted})")
 
     return create

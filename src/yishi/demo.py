@@ -87,9 +87,17 @@ def yinhewan_households(rng: random.Random) -> list[tuple[str, str, int, str, st
     for index, unit in enumerate(("1-1501", "1-1502", "2-1501")):
         b, u, area, _o, phone, _r, _k = next(r for r in rows if r[0] == "2" and r[1] == unit)
         rows[rows.index(next(r for r in rows if r[0] == "2" and r[1] == unit))] = (
-            b, u, area, "张建国", "13991310001", 4 if index == 0 else 0, "owner-zhangjianguo")
+            b,
+            u,
+            area,
+            "张建国",
+            "13991310001",
+            4 if index == 0 else 0,
+            "owner-zhangjianguo",
+        )
     unsold = [("4", f"2-{floor}{flat:02d}") for floor in (14, 15) for flat in (1, 2)] + [
-        ("3", f"1-{floor}01") for floor in (12, 13, 14, 15)]
+        ("3", f"1-{floor}01") for floor in (12, 13, 14, 15)
+    ]
     for b, u in unsold:
         index = next(i for i, r in enumerate(rows) if r[0] == b and r[1] == u)
         area = rows[index][2]
@@ -105,16 +113,38 @@ def renbao_households(rng: random.Random) -> list[tuple[str, str, int, str, str,
             for floor in range(1, 7):
                 for flat in (1, 2):
                     area = rng.choice((5820, 6345, 7010, 7688)) + rng.randint(-30, 30)
-                    rows.append((str(building), f"{entrance}-{floor}{flat:02d}", area, _name(rng),
-                                 _phone(rng), rng.randint(1, 4), None))
+                    rows.append(
+                        (
+                            str(building),
+                            f"{entrance}-{floor}{flat:02d}",
+                            area,
+                            _name(rng),
+                            _phone(rng),
+                            rng.randint(1, 4),
+                            None,
+                        )
+                    )
     return rows
 
 
-async def _insert_compound(community_id: int, code: str, name: str, address: str, built_year: int,
-                           company_id: int | None, households: list[tuple]) -> int:
+async def _insert_compound(
+    community_id: int,
+    code: str,
+    name: str,
+    address: str,
+    built_year: int,
+    company_id: int | None,
+    households: list[tuple],
+) -> int:
     rows = await Compound.insert(
-        Compound(community=community_id, code=code, name=name, address=address,
-                 built_year=built_year, property_company=company_id)
+        Compound(
+            community=community_id,
+            code=code,
+            name=name,
+            address=address,
+            built_year=built_year,
+            property_company=company_id,
+        )
     ).returning(Compound.id)
     compound_id = rows[0]["id"]
     buildings: dict[str, int] = {}
@@ -124,11 +154,21 @@ async def _insert_compound(community_id: int, code: str, name: str, address: str
             Building(compound=compound_id, code=b_code, name=building_name(b_code))
         ).returning(Building.id)
         buildings[b_code] = created[0]["id"]
-    await Household.insert(*[
-        Household(building=buildings[b], unit=u, exclusive_area=a, owner_names=o, phone=p,
-                  residents=r, owner_key=k, updated_at=now)
-        for b, u, a, o, p, r, k in households
-    ])
+    await Household.insert(
+        *[
+            Household(
+                building=buildings[b],
+                unit=u,
+                exclusive_area=a,
+                owner_names=o,
+                phone=p,
+                residents=r,
+                owner_key=k,
+                updated_at=now,
+            )
+            for b, u, a, o, p, r, k in households
+        ]
+    )
     return compound_id
 
 
@@ -149,11 +189,23 @@ async def load(var_dir: Path | None = None) -> bool:
             companies[company] = created[0]["id"]
         compounds = {
             NEW_COMPOUND: await _insert_compound(
-                community_id, NEW_COMPOUND, "银河湾小区", "渭南市临渭区六泉路18号", 2016,
-                companies["华欣物业服务有限公司"], yinhewan_households(rng)),
+                community_id,
+                NEW_COMPOUND,
+                "银河湾小区",
+                "渭南市临渭区六泉路18号",
+                2016,
+                companies["华欣物业服务有限公司"],
+                yinhewan_households(rng),
+            ),
             OLD_COMPOUND: await _insert_compound(
-                community_id, OLD_COMPOUND, "人保小区", "渭南市临渭区六泉路5号", 1995,
-                companies["安居物业管理有限公司"], renbao_households(rng)),
+                community_id,
+                OLD_COMPOUND,
+                "人保小区",
+                "渭南市临渭区六泉路5号",
+                1995,
+                companies["安居物业管理有限公司"],
+                renbao_households(rng),
+            ),
         }
         parties: dict[tuple[str, str], int] = {}
         for code, compound_id in compounds.items():
@@ -166,10 +218,15 @@ async def load(var_dir: Path | None = None) -> bool:
             }
             for kind in PartyKind.ALL:
                 created = await Party.insert(
-                    Party(compound=compound_id, kind=kind, name=names[kind],
-                          active=not (code == OLD_COMPOUND and kind == PartyKind.COMMITTEE),
-                          note="" if code == NEW_COMPOUND or kind != PartyKind.COMMITTEE
-                          else "业主委员会筹备中，由居民代表临时参加三方会议。")
+                    Party(
+                        compound=compound_id,
+                        kind=kind,
+                        name=names[kind],
+                        active=not (code == OLD_COMPOUND and kind == PartyKind.COMMITTEE),
+                        note=""
+                        if code == NEW_COMPOUND or kind != PartyKind.COMMITTEE
+                        else "业主委员会筹备中，由居民代表临时参加三方会议。",
+                    )
                 ).returning(Party.id)
                 parties[(code, kind)] = created[0]["id"]
         users: dict[str, int] = {}
@@ -184,13 +241,18 @@ async def load(var_dir: Path | None = None) -> bool:
                 scope = accounts.Scope(company_id=companies[key])
             else:
                 compound_code, building_code = key
-                building = await Building.select(Building.id).where(
-                    (Building.compound == compounds[compound_code]) & (Building.code == building_code)
-                ).first()
+                building = (
+                    await Building.select(Building.id)
+                    .where((Building.compound == compounds[compound_code]) & (Building.code == building_code))
+                    .first()
+                )
                 scope = accounts.Scope(building_id=building["id"])
             await accounts.grant_role(user_id, role, scope)
-        grid_building_2 = await Building.select(Building.id).where(
-            (Building.compound == compounds[NEW_COMPOUND]) & (Building.code == "2")).first()
+        grid_building_2 = (
+            await Building.select(Building.id)
+            .where((Building.compound == compounds[NEW_COMPOUND]) & (Building.code == "2"))
+            .first()
+        )
         await accounts.grant_role(users["grid"], Role.GRID_WORKER, accounts.Scope(building_id=grid_building_2["id"]))
         memberships = [
             ((NEW_COMPOUND, PartyKind.BRANCH), "secretary", "党支部书记"),

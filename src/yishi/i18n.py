@@ -27,9 +27,7 @@ from yishi.settings import LANGUAGES
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "zh_CN"
 
-_current: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "yishi_language", default=DEFAULT_LANGUAGE
-)
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("yishi_language", default=DEFAULT_LANGUAGE)
 
 
 def _compiled(po_path: Path) -> bytes:
@@ -126,7 +124,9 @@ def extract_messages(root: Path) -> dict[str, dict[MessageId, list[str]]]:
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found: dict[str, dict[MessageId, list[str]]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(root), method_map=method_map, options_map=options,
+        str(root),
+        method_map=method_map,
+        options_map=options,
         keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
     ):
         msgid: MessageId
@@ -175,7 +175,7 @@ def update_catalogs(root: Path) -> dict[str, int]:
                     text: Any = previous.string
                 elif plural:
                     forms = new.num_plurals
-                    text = (msgid if language == "en" else ("",) * forms)
+                    text = msgid if language == "en" else ("",) * forms
                     if language == "en":
                         text = tuple(msgid[min(i, 1)] for i in range(forms))
                     elif previous is not None and previous.string and not isinstance(previous.string, tuple):

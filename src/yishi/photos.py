@@ -91,12 +91,13 @@ def prepare_photo(data: bytes, filename: str = "") -> PreparedPhoto:
         raise PhotoRefused(_("%(name)s is empty.", name=name))
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRefused(
-            _("%(name)s is larger than %(mb)d MB. Choose a smaller photo.",
-              name=name, mb=MAX_PHOTO_BYTES // (1024 * 1024))
+            _(
+                "%(name)s is larger than %(mb)d MB. Choose a smaller photo.",
+                name=name,
+                mb=MAX_PHOTO_BYTES // (1024 * 1024),
+            )
         )
-    not_a_photo = PhotoRefused(
-        _("%(name)s is not a JPEG, PNG or WebP photo.", name=name)
-    )
+    not_a_photo = PhotoRefused(_("%(name)s is not a JPEG, PNG or WebP photo.", name=name))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -106,9 +107,16 @@ def prepare_photo(data: bytes, filename: str = "") -> PreparedPhoto:
                     raise not_a_photo
                 limit = MAX_PIXELS if image_format == "JPEG" else MAX_PIXELS_LOSSLESS
                 if probe.width * probe.height > limit:
-                    raise PhotoRefused(_("%(name)s has too many pixels (%(w)d × %(h)d). Send a photo of at most "
-                                         "%(mp)d million pixels.", name=name, w=probe.width, h=probe.height,
-                                         mp=limit // 1_000_000))
+                    raise PhotoRefused(
+                        _(
+                            "%(name)s has too many pixels (%(w)d × %(h)d). Send a photo of at most "
+                            "%(mp)d million pixels.",
+                            name=name,
+                            w=probe.width,
+                            h=probe.height,
+                            mp=limit // 1_000_000,
+                        )
+                    )
                 probe.verify()
             with _DECODING, Image.open(io.BytesIO(data)) as image, _strict_decoding():
                 if image_format == "JPEG":
@@ -143,9 +151,7 @@ def _strict_decoding() -> Iterator[None]:
 
 
 def _reencode(image: Image.Image, image_format: str) -> PreparedPhoto:
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if image_format == "JPEG":
         mode = "L" if image.mode in ("1", "L") else "RGB"
     else:

@@ -61,20 +61,17 @@ class Settings:
     def validate(self) -> None:
         if not (self.is_postgres or self.database_url.startswith("sqlite:///")):
             raise SettingsError(
-                "YISHI_DATABASE_URL must start with sqlite:/// or postgresql:// "
-                f"(got {self.database_url!r})"
+                f"YISHI_DATABASE_URL must start with sqlite:/// or postgresql:// (got {self.database_url!r})"
             )
         if self.language not in LANGUAGES:
-            raise SettingsError(
-                f"YISHI_LANGUAGE must be one of {', '.join(LANGUAGES)} (got {self.language!r})"
-            )
+            raise SettingsError(f"YISHI_LANGUAGE must be one of {', '.join(LANGUAGES)} (got {self.language!r})")
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise SettingsError(
-                    f"YISHI_TRUSTED_PROXIES lists addresses or networks such as 127.0.0.1 or 10.0.0.0/8 "
-                    f"(got {proxy!r})") from None
+                    f"YISHI_TRUSTED_PROXIES lists addresses or networks such as 127.0.0.1 or 10.0.0.0/8 (got {proxy!r})"
+                ) from None
         if not self.base_url.startswith(("http://", "https://")):
             raise SettingsError(f"YISHI_BASE_URL must be an http(s) URL (got {self.base_url!r})")
 

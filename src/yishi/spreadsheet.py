@@ -17,7 +17,7 @@ def _looks_guarded(text: str) -> bool:
 
 
 def guard(value: object) -> str:
-    """"=x" → "'=x". A cell that already looks guarded ("'=x") gets one more
+    """ "=x" → "'=x". A cell that already looks guarded ("'=x") gets one more
     quote, so that ``unguard`` gives back exactly what was written."""
     text = "" if value is None else str(value)
     return "'" + text if _looks_guarded(text) else text

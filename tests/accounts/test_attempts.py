@@ -33,13 +33,13 @@ async def _post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> i
     return response.status_code
 
 
-async def test_a_burst_of_wrong_passwords_is_checked_no_more_than_the_limit(
-        settings: Settings, tmp_path: Path):
+async def test_a_burst_of_wrong_passwords_is_checked_no_more_than_the_limit(settings: Settings, tmp_path: Path):
     await build_world()
     with workers(settings, tmp_path, 1 if not settings.is_postgres else 2) as urls:
         clients = await _fresh_clients(urls, 40)
-        statuses = await asyncio.gather(*[
-            _post(c, "/login", {"username": "sec_alpha", "password": f"guess {n}"}) for n, c in enumerate(clients)])
+        statuses = await asyncio.gather(
+            *[_post(c, "/login", {"username": "sec_alpha", "password": f"guess {n}"}) for n, c in enumerate(clients)]
+        )
         for c in clients:
             await c.aclose()
     assert statuses.count(400) == attempts.PER_KEY_AND_ADDRESS
@@ -48,15 +48,19 @@ async def test_a_burst_of_wrong_passwords_is_checked_no_more_than_the_limit(
 
 
 async def test_a_burst_of_phone_guesses_for_one_unit_lets_no_more_than_the_limit_be_checked(
-        settings: Settings, tmp_path: Path):
+    settings: Settings, tmp_path: Path
+):
     await build_world()
     guesses = [f"1390000{n:04d}" for n in range(99)] + ["13900001100"]  # the roster's phone of 1-1-101
     random.Random(7).shuffle(guesses)
     with workers(settings, tmp_path, 1 if not settings.is_postgres else 2) as urls:
         clients = await _fresh_clients(urls, len(guesses))
-        statuses = await asyncio.gather(*[
-            _post(c, "/c/alpha/me", {"building": "1", "unit": "1-101", "phone": phone})
-            for c, phone in zip(clients, guesses)])
+        statuses = await asyncio.gather(
+            *[
+                _post(c, "/c/alpha/me", {"building": "1", "unit": "1-101", "phone": phone})
+                for c, phone in zip(clients, guesses)
+            ]
+        )
         for c in clients:
             await c.aclose()
     checked = [s for s in statuses if s != 429]
@@ -68,8 +72,7 @@ def _browser(app: Litestar, address: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)), base_url=BASE_URL)
 
 
-async def _login(client: httpx.AsyncClient, username: str, password: str,
-                 forwarded_for: str | None = None) -> int:
+async def _login(client: httpx.AsyncClient, username: str, password: str, forwarded_for: str | None = None) -> int:
     await client.get("/login")
     headers = {"x-csrftoken": client.cookies["yishi_csrf"]}
     if forwarded_for:
@@ -79,7 +82,8 @@ async def _login(client: httpx.AsyncClient, username: str, password: str,
 
 
 async def test_a_guesser_at_one_address_does_not_lock_out_the_account_holder_at_another(
-        app: Litestar, client: httpx.AsyncClient):
+    app: Litestar, client: httpx.AsyncClient
+):
     await build_world()
     async with _browser(app, "203.0.113.7") as guesser, _browser(app, "198.51.100.2") as holder:
         for n in range(6):
@@ -120,9 +124,12 @@ async def test_a_trusted_proxy_names_the_client_whose_failures_count(settings: S
 def test_the_client_address_is_read_only_through_trusted_proxies():
     trusted = ("10.0.0.0/8", "127.0.0.1")
     assert attempts.client_address("203.0.113.1", {}, trusted) == attempts.ClientAddress("203.0.113.1")
-    assert attempts.client_address("203.0.113.1", {"x-forwarded-for": "1.2.3.4"}, trusted) == \
-        attempts.ClientAddress("203.0.113.1", own=False)
-    assert attempts.client_address("127.0.0.1", {"x-forwarded-for": "1.2.3.4, 10.1.1.1"}, trusted) == \
-        attempts.ClientAddress("1.2.3.4")
-    assert attempts.client_address("127.0.0.1", {"x-forwarded-for": "garbage"}, trusted) == \
-        attempts.ClientAddress("127.0.0.1", own=False)
+    assert attempts.client_address("203.0.113.1", {"x-forwarded-for": "1.2.3.4"}, trusted) == attempts.ClientAddress(
+        "203.0.113.1", own=False
+    )
+    assert attempts.client_address(
+        "127.0.0.1", {"x-forwarded-for": "1.2.3.4, 10.1.1.1"}, trusted
+    ) == attempts.ClientAddress("1.2.3.4")
+    assert attempts.client_address("127.0.0.1", {"x-forwarded-for": "garbage"}, trusted) == attempts.ClientAddress(
+        "127.0.0.1", own=False
+    )

@@ -51,10 +51,16 @@ async def test_a_form_without_its_csrf_token_is_refused(client):
 async def test_changing_password_needs_the_current_one(client):
     await build_world()
     await login(client, "sec_alpha")
-    response = await post(client, "/account/password", {"current": "nope", "new": "a new password", "repeat": "a new password"})
+    response = await post(
+        client, "/account/password", {"current": "nope", "new": "a new password", "repeat": "a new password"}
+    )
     assert response.status_code == 400
     assert "当前密码不正确" in text_of(response.text)
-    response = await post(client, "/account/password", {"current": "correct horse battery", "new": "a new password", "repeat": "a new password"})
+    response = await post(
+        client,
+        "/account/password",
+        {"current": "correct horse battery", "new": "a new password", "repeat": "a new password"},
+    )
     assert response.status_code == 200
     await post(client, "/logout")
     await login(client, "sec_alpha", "a new password")

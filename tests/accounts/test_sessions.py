@@ -37,8 +37,7 @@ async def test_a_planted_session_id_never_becomes_a_staff_session(app: Litestar,
     assert await _is_staff(app, issued)
 
 
-async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(
-        app: Litestar, client: httpx.AsyncClient):
+async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(app: Litestar, client: httpx.AsyncClient):
     world = await build_world()
     token = await issue_household_link(world.households["alpha:1-1-101"], None)
     await client.get(f"/h/{token}", follow_redirects=True)

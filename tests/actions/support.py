@@ -29,46 +29,77 @@ async def principal(world: World, username: str):
     return await load_principal(world.users[username])
 
 
-async def decided_meeting(world: World, compound: str = "alpha", building_ids: list[int] | None = None,
-                          with_proposal: bool = True) -> Decided:
+async def decided_meeting(
+    world: World, compound: str = "alpha", building_ids: list[int] | None = None, with_proposal: bool = True
+) -> Decided:
     """A closed bench meeting of ``compound`` whose first item was adopted and
     second was not; the third is a report item."""
     compound_id = world.compounds[compound]
     now = datetime.now(UTC)
     proposal_id = None
     if with_proposal:
-        rows = await Proposal.insert(Proposal(
-            compound=compound_id, number=1, title="地下车库出口照明不足", problem="出口太暗，容易出事故",
-            category="facilities", source="resident", status="accepted",
-        )).returning(Proposal.id)
+        rows = await Proposal.insert(
+            Proposal(
+                compound=compound_id,
+                number=1,
+                title="地下车库出口照明不足",
+                problem="出口太暗，容易出事故",
+                category="facilities",
+                source="resident",
+                status="accepted",
+            )
+        ).returning(Proposal.id)
         proposal_id = rows[0]["id"]
-    rows = await Meeting.insert(Meeting(
-        compound=compound_id, kind="bench_meeting", title="三号楼板凳会", starts_at=now - timedelta(days=2),
-        place="党群服务站", building_ids=building_ids or [], status="published", published_at=now - timedelta(days=5),
-    )).returning(Meeting.id)
+    rows = await Meeting.insert(
+        Meeting(
+            compound=compound_id,
+            kind="bench_meeting",
+            title="三号楼板凳会",
+            starts_at=now - timedelta(days=2),
+            place="党群服务站",
+            building_ids=building_ids or [],
+            status="published",
+            published_at=now - timedelta(days=5),
+        )
+    ).returning(Meeting.id)
     meeting_id = rows[0]["id"]
     items = {}
     for position, (key, kind, title) in enumerate(
-        [("adopted", "decision", "更换车库出口照明"), ("failed", "decision", "增设收费道闸"),
-         ("report", "report", "物业通报上月收支")], start=1):
-        rows = await AgendaItem.insert(AgendaItem(
-            meeting=meeting_id, position=position, kind=kind, title=title,
-            proposal=proposal_id if key == "adopted" else None,
-            rule="majority_of_cast" if kind == "decision" else "",
-        )).returning(AgendaItem.id)
+        [
+            ("adopted", "decision", "更换车库出口照明"),
+            ("failed", "decision", "增设收费道闸"),
+            ("report", "report", "物业通报上月收支"),
+        ],
+        start=1,
+    ):
+        rows = await AgendaItem.insert(
+            AgendaItem(
+                meeting=meeting_id,
+                position=position,
+                kind=kind,
+                title=title,
+                proposal=proposal_id if key == "adopted" else None,
+                rule="majority_of_cast" if kind == "decision" else "",
+            )
+        ).returning(AgendaItem.id)
         items[key] = rows[0]["id"]
     await decide(world, compound, meeting_id, items["adopted"], passed=True)
     await decide(world, compound, meeting_id, items["failed"], passed=False)
     await Meeting.update({Meeting.status: "closed", Meeting.closed_at: now}).where(Meeting.id == meeting_id)
-    return Decided(meeting=meeting_id, adopted=items["adopted"], failed=items["failed"],
-                   report=items["report"], proposal=proposal_id, items=items)
+    return Decided(
+        meeting=meeting_id,
+        adopted=items["adopted"],
+        failed=items["failed"],
+        report=items["report"],
+        proposal=proposal_id,
+        items=items,
+    )
 
 
 async def decide(world: World, compound: str, meeting_id: int, item_id: int, passed: bool) -> None:
     """Open a ballot on the item, count a show of hands and close it, passed or not."""
     secretary = world.users["sec_alpha" if compound == "alpha" else "sec_beta"]
-    ballot_id = await voting.open_ballot(world.compounds[compound], item_id, voting.BallotSettings(),
-                                         actor=secretary)
+    ballot_id = await voting.open_ballot(world.compounds[compound], item_id, voting.BallotSettings(), actor=secretary)
     yes, no = ("2", "1") if passed else ("1", "2")
     await voting.record_hand_count(ballot_id, yes, no, "0", actor=secretary)
     result = await voting.close_ballot(ballot_id, actor=secretary)

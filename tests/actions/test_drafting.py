@@ -31,7 +31,8 @@ async def test_the_secretary_drafts_an_action_for_an_adopted_item(client):
     assert action["status"] == "planned"
     history = await StatusChange.select().where(StatusChange.action == action["id"])
     assert [(h["from_status"], h["to_status"], h["author"]) for h in history] == [
-        ("", "planned", world.users["sec_alpha"])]
+        ("", "planned", world.users["sec_alpha"])
+    ]
     assert await AuditEntry.exists().where((AuditEntry.subject == "action") & (AuditEntry.action == "drafted"))
 
 
@@ -90,8 +91,15 @@ async def test_a_wrong_form_is_shown_again_with_every_message_and_what_was_typed
     world = await build_world()
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
-    values = draft_values(world, decided.adopted, title="", budget="12.345", due_on="2020-01-01",
-                          responsible=str(world.users["committee_alpha"]), details="出口坡道加装4盏LED灯")
+    values = draft_values(
+        world,
+        decided.adopted,
+        title="",
+        budget="12.345",
+        due_on="2020-01-01",
+        responsible=str(world.users["committee_alpha"]),
+        details="出口坡道加装4盏LED灯",
+    )
     response = await post(client, "/compounds/alpha/actions/", values)
     assert response.status_code == 400
     text = text_of(response.text)
@@ -107,8 +115,7 @@ async def test_a_budget_needs_its_funding_source(client):
     world = await build_world()
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/actions/",
-                          draft_values(world, decided.adopted, funding_source=""))
+    response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.adopted, funding_source=""))
     assert response.status_code == 400
     assert "请写明资金来源" in text_of(response.text)
 
@@ -118,17 +125,34 @@ async def test_the_committee_or_the_community_can_be_responsible(client):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     for kind, user in (("committee", "committee_alpha"), ("community", "admin"), ("branch", "sec_alpha")):
-        response = await post(client, "/compounds/alpha/actions/", draft_values(
-            world, decided.adopted, party_kind=kind, responsible=str(world.users[user]), budget="",
-            funding_source="", due_on=due_in(3)))
+        response = await post(
+            client,
+            "/compounds/alpha/actions/",
+            draft_values(
+                world,
+                decided.adopted,
+                party_kind=kind,
+                responsible=str(world.users[user]),
+                budget="",
+                funding_source="",
+                due_on=due_in(3),
+            ),
+        )
         assert response.status_code == 200, text_of(response.text)
     kinds = await Action.select(Action.party_kind, Action.budget_fen).order_by(Action.number)
     assert [k["party_kind"] for k in kinds] == ["committee", "community", "branch"]
     assert all(k["budget_fen"] is None for k in kinds)
 
 
-DRAFT = [("admin", 200), ("sec_alpha", 200), ("pm_alpha", 403), ("committee_alpha", 403),
-         ("grid_alpha1", 403), ("sec_beta", 404), ("pm_beta", 404)]
+DRAFT = [
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("pm_alpha", 403),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+    ("sec_beta", 404),
+    ("pm_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), DRAFT)

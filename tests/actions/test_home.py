@@ -16,11 +16,22 @@ async def three_actions(world):
     late = await drafted_action(world, decided.adopted, title="修复单元门禁")
     soon = await drafted_action(world, decided.adopted, title="清理化粪池")
     later = await drafted_action(world, decided.adopted, title="增设电动车充电棚")
-    committee = await drafted_action(world, decided.adopted, title="公开维修资金账目", party_kind="committee",
-                                     responsible=str(world.users["committee_alpha"]), budget="", funding_source="")
+    committee = await drafted_action(
+        world,
+        decided.adopted,
+        title="公开维修资金账目",
+        party_kind="committee",
+        responsible=str(world.users["committee_alpha"]),
+        budget="",
+        funding_source="",
+    )
     today = local_today()
-    for action, due in ((late, today - timedelta(days=2)), (soon, today + timedelta(days=3)),
-                        (later, today + timedelta(days=30)), (committee, today + timedelta(days=1))):
+    for action, due in (
+        (late, today - timedelta(days=2)),
+        (soon, today + timedelta(days=3)),
+        (later, today + timedelta(days=30)),
+        (committee, today + timedelta(days=1)),
+    ):
         await Action.update({Action.due_on: due}).where(Action.id == action["id"])
     return decided
 
@@ -94,8 +105,13 @@ async def test_the_live_list_renders_the_same_fragment_as_the_page(client, app):
 async def test_the_compound_list_of_actions_is_for_its_staff(client):
     world = await build_world()
     await three_actions(world)
-    for username, status in (("pm_alpha", 200), ("grid_alpha1", 200), ("committee_alpha", 200),
-                             ("sec_beta", 404), ("pm_beta", 404)):
+    for username, status in (
+        ("pm_alpha", 200),
+        ("grid_alpha1", 200),
+        ("committee_alpha", 200),
+        ("sec_beta", 404),
+        ("pm_beta", 404),
+    ):
         await login(client, username)
         assert (await client.get("/compounds/alpha/actions")).status_code == status, username
 

@@ -7,8 +7,16 @@ from yishi.actions.money import BudgetError, format_yuan, parse_yuan, plain_yuan
 
 @pytest.mark.parametrize(
     ("text", "fen"),
-    [("12800", 1280000), ("12800.5", 1280050), ("12,800.50", 1280050), ("¥ 0.01", 1),
-     ("3500元", 350000), ("  ", None), ("", None), ("0", 0)],
+    [
+        ("12800", 1280000),
+        ("12800.5", 1280050),
+        ("12,800.50", 1280050),
+        ("¥ 0.01", 1),
+        ("3500元", 350000),
+        ("  ", None),
+        ("", None),
+        ("0", 0),
+    ],
 )
 def test_budgets_are_read_as_exact_fen(text, fen):
     assert parse_yuan(text) == fen

@@ -32,8 +32,12 @@ async def setup(client, username="pm_alpha", **overrides):
 
 async def test_the_responsible_person_posts_a_photo_and_marks_the_action_done(client, settings):
     world, decided, action = await setup(client)
-    response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "4盏LED灯已安装完毕", "move": "complete"},
-                          files=[("files", ("IMG_2041.jpg", photo_with_location(), "image/jpeg"))])
+    response = await post(
+        client,
+        "/compounds/alpha/actions/1/updates",
+        {"text": "4盏LED灯已安装完毕", "move": "complete"},
+        files=[("files", ("IMG_2041.jpg", photo_with_location(), "image/jpeg"))],
+    )
     assert response.status_code == 200
     text = text_of(response.text)
     assert "进展已发布" in text and "4盏LED灯已安装完毕" in text and "已办结" in text
@@ -58,7 +62,10 @@ async def test_work_starts_then_finishes_each_move_dated_and_signed(client):
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "全部完工", "move": "complete"})
     history = await StatusChange.select().where(StatusChange.action == action["id"]).order_by(StatusChange.id)
     assert [(h["from_status"], h["to_status"]) for h in history] == [
-        ("", "planned"), ("planned", "in_progress"), ("in_progress", "done")]
+        ("", "planned"),
+        ("planned", "in_progress"),
+        ("in_progress", "done"),
+    ]
     assert all(h["at"] is not None and h["author_label"] for h in history)
     assert await ActionUpdate.count() == 3
 
@@ -83,8 +90,12 @@ async def test_reopen_is_not_a_move_staff_can_send(client):
 
 async def test_a_refused_upload_says_why_keeps_the_text_and_saves_nothing(client, settings):
     world, decided, action = await setup(client)
-    response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "灯已装好，见照片", "move": "complete"},
-                          files=[("files", ("现场.jpg", b"this is not a picture", "image/jpeg"))])
+    response = await post(
+        client,
+        "/compounds/alpha/actions/1/updates",
+        {"text": "灯已装好，见照片", "move": "complete"},
+        files=[("files", ("现场.jpg", b"this is not a picture", "image/jpeg"))],
+    )
     assert response.status_code == 400
     text = text_of(response.text)
     assert "现场.jpg 既不是照片" in text
@@ -98,9 +109,15 @@ async def test_a_refused_upload_says_why_keeps_the_text_and_saves_nothing(client
 async def test_a_pdf_is_kept_as_evidence_when_its_content_is_a_pdf(client):
     world, decided, action = await setup(client)
     pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-    response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "验收单见附件"},
-                          files=[("files", ("验收单.pdf", pdf, "application/pdf")),
-                                 ("files", ("现场.jpg", photo_with_location(), "image/jpeg"))])
+    response = await post(
+        client,
+        "/compounds/alpha/actions/1/updates",
+        {"text": "验收单见附件"},
+        files=[
+            ("files", ("验收单.pdf", pdf, "application/pdf")),
+            ("files", ("现场.jpg", photo_with_location(), "image/jpeg")),
+        ],
+    )
     assert response.status_code == 200
     kinds = sorted(e["kind"] for e in await Evidence.select(Evidence.kind))
     assert kinds == ["image", "pdf"]
@@ -127,8 +144,9 @@ async def test_an_empty_update_is_refused_next_to_the_field(client):
 
 async def test_with_htmx_the_update_returns_the_panel_fragment(client):
     world, decided, action = await setup(client)
-    response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "开工", "move": "start"},
-                          headers={"HX-Request": "true"})
+    response = await post(
+        client, "/compounds/alpha/actions/1/updates", {"text": "开工", "move": "start"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert "<html" not in response.text and "进展已发布" in response.text and "办理中" in response.text
     refused = await post(client, "/compounds/alpha/actions/1/updates", {"text": ""}, headers={"HX-Request": "true"})
@@ -143,8 +161,15 @@ async def test_an_action_past_its_due_date_shows_as_overdue(client):
     assert (await Action.select(Action.status).first())["status"] == "planned"
 
 
-UPDATE = [("pm_alpha", 200), ("sec_alpha", 200), ("admin", 200), ("committee_alpha", 403),
-          ("grid_alpha1", 403), ("pm_beta", 404), ("sec_beta", 404)]
+UPDATE = [
+    ("pm_alpha", 200),
+    ("sec_alpha", 200),
+    ("admin", 200),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+    ("pm_beta", 404),
+    ("sec_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), UPDATE)
@@ -162,8 +187,9 @@ async def test_only_the_responsible_party_and_the_secretary_post_updates(client,
 async def test_staff_of_the_responsible_party_may_post_even_when_not_the_named_person(client):
     world = await build_world()
     decided = await decided_meeting(world)
-    await drafted_action(world, decided.adopted, party_kind="committee",
-                         responsible=str(world.users["committee_alpha"]))
+    await drafted_action(
+        world, decided.adopted, party_kind="committee", responsible=str(world.users["committee_alpha"])
+    )
     # pm_alpha is not on the committee: refused; the committee member is.
     await login(client, "pm_alpha")
     assert (await post(client, "/compounds/alpha/actions/1/updates", {"text": "x"})).status_code == 403
@@ -182,8 +208,12 @@ async def test_an_update_needs_a_login(client):
 
 async def test_evidence_of_another_compound_is_not_served_under_this_one(client):
     world, decided, action = await setup(client)
-    await post(client, "/compounds/alpha/actions/1/updates", {"text": "照片"},
-               files=[("files", ("a.jpg", photo_with_location(), "image/jpeg"))])
+    await post(
+        client,
+        "/compounds/alpha/actions/1/updates",
+        {"text": "照片"},
+        files=[("files", ("a.jpg", photo_with_location(), "image/jpeg"))],
+    )
     evidence = await Evidence.select().first()
     assert (await client.get(f"/c/beta/evidence/{evidence['id']}")).status_code == 404
     assert (await client.get("/c/alpha/evidence/999999")).status_code == 404

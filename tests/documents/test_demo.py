@@ -49,13 +49,19 @@ async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pict
 
     # Paper ballots need an open vote: reopen the first item's ballot for the picture.
     from yishi.voting.tables import Ballot, BallotRollEntry
-    item = await AgendaItem.select(AgendaItem.id).where(
-        (AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1)).first()
+
+    item = (
+        await AgendaItem.select(AgendaItem.id)
+        .where((AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1))
+        .first()
+    )
     ballot = await Ballot.select(Ballot.id).where(Ballot.agenda_item == item["id"]).first()
     await Ballot.update({Ballot.status: "open"}).where(Ballot.id == ballot["id"])
     await BallotRollEntry.insert(
         BallotRollEntry(ballot=ballot["id"], member_key="h:1", voter_key="h:1", label="1-1-101", area=8956, position=0),
-        BallotRollEntry(ballot=ballot["id"], member_key="h:2", voter_key="h:2", label="1-1-102", area=11230, position=1),
+        BallotRollEntry(
+            ballot=ballot["id"], member_key="h:2", voter_key="h:2", label="1-1-102", area=11230, position=1
+        ),
     )
     paper = await issue(client, f"/compounds/yinhewan/documents/pdf/paper_ballot/{item['id']}")
     assert paper.status_code == 200, paper.text[:500]

@@ -56,11 +56,14 @@ async def test_the_meeting_notice_lists_time_place_and_agenda_with_page_numbers(
     assert spaced_code(response.headers["x-verification-code"]) in text
 
 
-async def test_an_owners_decision_notice_prints_each_items_full_text_the_voting_method_and_when_the_committee_was_told(client):
+async def test_an_owners_decision_notice_prints_each_items_full_text_the_voting_method_and_when_the_committee_was_told(
+    client,
+):
     world = await build_world()
     meeting_id = await add_meeting(world, kind="owners_decision", title="业主大会临时会议")
     await AgendaItem.update({AgendaItem.owners_matter: 5, AgendaItem.rule: "civil_code_ordinary"}).where(
-        AgendaItem.meeting == meeting_id)
+        AgendaItem.meeting == meeting_id
+    )
     await login(client, "sec_alpha")
     text = pdf_text((await download(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).content)
     assert "全体业主" in text and "议题全文" in text
@@ -123,12 +126,27 @@ async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_c
     item = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).first()
     now = datetime.now(UTC)
     rows = await Action.insert(
-        Action(compound=world.compounds["alpha"], agenda_item=item["id"], number=1, title="加装出口照明 6 盏",
-               party_kind="property", responsible=world.users["pm_alpha"], due_on=now.date() - timedelta(days=3),
-               status="in_progress"),
-        Action(compound=world.compounds["alpha"], agenda_item=item["id"], number=2, title="公示费用明细",
-               party_kind="committee", responsible=world.users["committee_alpha"], due_on=now.date() + timedelta(days=30),
-               status="done", done_at=now),
+        Action(
+            compound=world.compounds["alpha"],
+            agenda_item=item["id"],
+            number=1,
+            title="加装出口照明 6 盏",
+            party_kind="property",
+            responsible=world.users["pm_alpha"],
+            due_on=now.date() - timedelta(days=3),
+            status="in_progress",
+        ),
+        Action(
+            compound=world.compounds["alpha"],
+            agenda_item=item["id"],
+            number=2,
+            title="公示费用明细",
+            party_kind="committee",
+            responsible=world.users["committee_alpha"],
+            due_on=now.date() + timedelta(days=30),
+            status="done",
+            done_at=now,
+        ),
     ).returning(Action.id)
     await ActionUpdate.insert(ActionUpdate(action=rows[0]["id"], text="灯具已到货，周五安装。"))
     await login(client, "sec_alpha")
@@ -165,7 +183,9 @@ async def test_an_english_reader_gets_the_document_in_english_with_page_n_of_m(c
     text, pages = pdf_text(response.content), pdf_pages(response.content)
     assert "Meeting notice" in text and f"Page1of{pages}" in squeezed(text)
     assert "银河湾小区" in text and "地下车库出口照明改造" in text  # the data stays as it was written
-    english = await IssuedDocument.select().where(IssuedDocument.code == response.headers["x-verification-code"]).first()
+    english = (
+        await IssuedDocument.select().where(IssuedDocument.code == response.headers["x-verification-code"]).first()
+    )
     assert english["language"] == "en"
 
 

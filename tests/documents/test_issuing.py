@@ -57,13 +57,15 @@ async def test_the_same_data_in_english_is_the_same_version_and_does_not_superse
     chinese = await issue(client, url)
     client.cookies.set("yishi_lang", "en")
     english = await issue(client, url)
-    rows = await IssuedDocument.select(IssuedDocument.code, IssuedDocument.version, IssuedDocument.language,
-                                       IssuedDocument.superseded_by).order_by(IssuedDocument.id)
+    rows = await IssuedDocument.select(
+        IssuedDocument.code, IssuedDocument.version, IssuedDocument.language, IssuedDocument.superseded_by
+    ).order_by(IssuedDocument.id)
     assert [(r["language"], r["version"], r["superseded_by"]) for r in rows] == [("zh_CN", 1, None), ("en", 1, None)]
     assert chinese.headers["x-verification-code"] != english.headers["x-verification-code"]
     # New data supersedes both languages.
     await AgendaItem.update({AgendaItem.title: "地下车库出口及坡道照明改造"}).where(
-        (AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1))
+        (AgendaItem.meeting == meeting_id) & (AgendaItem.position == 1)
+    )
     client.cookies.set("yishi_lang", "zh_CN")
     await issue(client, url)
     rows = await IssuedDocument.select(IssuedDocument.version, IssuedDocument.superseded_by).order_by(IssuedDocument.id)

@@ -16,9 +16,9 @@ async def test_the_sign_in_page_and_the_minutes_count_a_present_owner_with_all_t
     meeting_id = await add_meeting(world, kind="owners_decision", title="电梯维修业主共同决定")
     # One buyer holds 1-1-101 (90 m²) and 1-1-102 (100 m²); only 1-1-101 signs in.
     await Household.update({Household.owner_key: "zhang"}).where(
-        Household.id.is_in([world.households["alpha:1-1-101"], world.households["alpha:1-1-102"]]))
-    await Attendance.insert(Attendance(meeting=meeting_id, household=world.households["alpha:1-1-101"],
-                                       method="qr"))
+        Household.id.is_in([world.households["alpha:1-1-101"], world.households["alpha:1-1-102"]])
+    )
+    await Attendance.insert(Attendance(meeting=meeting_id, household=world.households["alpha:1-1-101"], method="qr"))
     await login(client, "sec_alpha")
     page = text_of((await client.get(f"/meetings/{meeting_id}/sign-in")).text)
     assert "190.00" in page  # the owner's two units
@@ -31,7 +31,8 @@ async def test_a_rule_reads_the_same_on_the_agenda_the_ballot_and_the_documents(
     world = await build_world()
     meeting_id = await add_meeting(world, kind="owners_decision", title="电梯维修业主共同决定")
     await AgendaItem.update({AgendaItem.rule: "civil_code_special", AgendaItem.owners_matter: 6}).where(
-        AgendaItem.meeting == meeting_id)
+        AgendaItem.meeting == meeting_id
+    )
     await login(client, "sec_alpha")
     wording = "业主共同决定重大事项（民法典第二百七十八条）"
     assert labels.rule_label("civil_code_special") == wording

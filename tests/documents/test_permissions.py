@@ -8,8 +8,13 @@ from tests.documents.support import add_meeting
 from tests.support import build_world, login, post, issue
 
 ISSUE = [
-    ("admin", 200), ("sec_alpha", 200), ("sec_beta", 404), ("pm_alpha", 403), ("pm_beta", 404),
-    ("committee_alpha", 403), ("grid_alpha1", 403),
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("sec_beta", 404),
+    ("pm_alpha", 403),
+    ("pm_beta", 404),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
 ]
 
 
@@ -18,16 +23,25 @@ async def test_issuing_a_document_needs_the_document_capability_in_the_compound(
     world = await build_world()
     meeting_id = await add_meeting(world)
     await login(client, username)
-    for url in ("/compounds/alpha/documents/pdf/proposal_poster",
-                f"/compounds/alpha/documents/pdf/minutes/{meeting_id}",
-                "/compounds/alpha/documents/action-ledger.csv"):
+    for url in (
+        "/compounds/alpha/documents/pdf/proposal_poster",
+        f"/compounds/alpha/documents/pdf/minutes/{meeting_id}",
+        "/compounds/alpha/documents/action-ledger.csv",
+    ):
         response = await issue(client, url)
         assert response.status_code == status, url
     assert await IssuedDocument.count() == (2 if status == 200 else 0)
 
 
-SLIPS = [("admin", 200), ("sec_alpha", 200), ("sec_beta", 404), ("pm_alpha", 403), ("pm_beta", 404),
-         ("committee_alpha", 403), ("grid_alpha1", 403)]
+SLIPS = [
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("sec_beta", 404),
+    ("pm_alpha", 403),
+    ("pm_beta", 404),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), SLIPS)
@@ -45,8 +59,12 @@ async def test_a_property_manager_sees_the_issued_documents_but_not_the_voter_sl
     world = await build_world()
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
-    notice = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers["x-verification-code"]
-    slips = (await post(client, "/compounds/alpha/documents/voter-slips", {"building": "all", "confirm": "yes"})).url.params["issued"]
+    notice = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers[
+        "x-verification-code"
+    ]
+    slips = (
+        await post(client, "/compounds/alpha/documents/voter-slips", {"building": "all", "confirm": "yes"})
+    ).url.params["issued"]
     await login(client, "pm_alpha")
     page = await client.get("/compounds/alpha/documents")
     assert page.status_code == 200
@@ -60,7 +78,9 @@ async def test_outside_their_compounds_staff_find_no_documents_page_and_no_issue
     world = await build_world()
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
-    code = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers["x-verification-code"]
+    code = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers[
+        "x-verification-code"
+    ]
     await login(client, "pm_beta")
     assert (await client.get("/compounds/alpha/documents")).status_code == 404
     assert (await client.get(f"/compounds/alpha/documents/issued/{code}")).status_code == 404

@@ -66,9 +66,14 @@ async def test_eight_slips_fit_on_a_sheet(client):
     from datetime import UTC, datetime
 
     from yishi.roster.tables import Household
+
     b1 = await building_id(world.compounds["alpha"], "1")
-    await Household.insert(*[Household(building=b1, unit=f"2-{n}01", exclusive_area=8000, updated_at=datetime.now(UTC))
-                             for n in range(1, 8)])
+    await Household.insert(
+        *[
+            Household(building=b1, unit=f"2-{n}01", exclusive_area=8000, updated_at=datetime.now(UTC))
+            for n in range(1, 8)
+        ]
+    )
     await login(client, "sec_alpha")
     _code, data = await issue(client, str(b1))
     assert pdf_pages(data) == 1 + 2  # 10 households: a full sheet of 8 and one of 2
@@ -91,7 +96,9 @@ async def test_the_tokens_exist_only_inside_the_pdf(client):
     assert (await client.get(f"/verify/{code}/pdf")).status_code == 404
 
 
-async def test_new_slips_of_a_building_supersede_its_earlier_slips_and_the_verify_page_says_the_links_no_longer_work(client):
+async def test_new_slips_of_a_building_supersede_its_earlier_slips_and_the_verify_page_says_the_links_no_longer_work(
+    client,
+):
     world = await build_world()
     await login(client, "sec_alpha")
     b1 = await building_id(world.compounds["alpha"], "1")

@@ -23,6 +23,7 @@ async def test_the_verify_page_shows_what_was_issued_without_a_login(client):
     assert "会议通知" in text and "银河湾小区" in text and "Sec_Alpha" in text
     assert "现行版本" in text
     import hashlib
+
     assert hashlib.sha256(data).hexdigest() in text
 
 
@@ -42,8 +43,9 @@ async def test_the_issued_bytes_match_and_a_modified_copy_is_refused(client):
 async def test_with_htmx_the_check_answers_with_the_result_fragment(client):
     world = await build_world()
     _meeting, code, data = await issue_notice(client, world)
-    response = await post(client, f"/verify/{code}", files={"file": ("n.pdf", data, "application/pdf")},
-                          headers={"hx-request": "true"})
+    response = await post(
+        client, f"/verify/{code}", files={"file": ("n.pdf", data, "application/pdf")}, headers={"hx-request": "true"}
+    )
     assert response.status_code == 200
     assert "<html" not in response.text and "一致。" in response.text
 
@@ -85,7 +87,9 @@ async def test_codes_are_read_in_any_case_with_spaces_and_unknown_codes_are_not_
 async def test_a_public_notice_can_be_downloaded_from_its_verify_page_but_a_sign_in_sheet_cannot(client):
     world = await build_world()
     meeting_id, code, data = await issue_notice(client, world)
-    sheet = (await issue(client, f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}")).headers["x-verification-code"]
+    sheet = (await issue(client, f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}")).headers[
+        "x-verification-code"
+    ]
     client.cookies.clear()
     notice = await client.get(f"/verify/{code}/pdf")
     assert notice.status_code == 200 and notice.content == data

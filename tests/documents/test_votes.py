@@ -52,8 +52,13 @@ async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_wi
     await Meeting.update({Meeting.closed_at: Meeting.starts_at}).where(Meeting.id == meeting_id)
     first, second = await items_of(meeting_id)
     await add_ballot(world, first, closed=True, choices=CHOICES)
-    await add_ballot(world, second, closed=True, options=["3号楼北侧空地", "东门停车场西角"],
-                     choices={"1-1-101": "3号楼北侧空地", "2-1-201": "东门停车场西角"})
+    await add_ballot(
+        world,
+        second,
+        closed=True,
+        options=["3号楼北侧空地", "东门停车场西角"],
+        choices={"1-1-101": "3号楼北侧空地", "2-1-201": "东门停车场西角"},
+    )
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents")
     assert f"/compounds/alpha/documents/pdf/results_announcement/{meeting_id}" in page.text

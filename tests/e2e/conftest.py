@@ -42,8 +42,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = [sys.executable, "-m", "yishi.cli"]
     subprocess.run([*cli, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
     log = (var / "server.log").open("w")
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -81,8 +82,9 @@ def browser() -> Iterator[Browser]:
 
 def watch_policy(page: Page, refused: list[str]) -> Page:
     """Collect what the Content-Security-Policy refused on ``page`` (the site must need nothing it refuses)."""
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     return page
 
 
@@ -98,8 +100,9 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 
 @pytest.fixture
 def phone_page(browser: Browser, live_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE,
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     refused: list[str] = []
     page = watch_policy(context.new_page(), refused)
     yield page

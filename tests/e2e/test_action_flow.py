@@ -46,10 +46,10 @@ def households_of_building_2(page: Page, count: int) -> list[tuple[str, str]]:
     raise AssertionError("building 2 has too few households on the roster")
 
 
-def rate_as_household(browser: Browser, base_url: str, unit: str, phone: str, action_path: str,
-                      verdict: str, comment: str) -> None:
-    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
+def rate_as_household(
+    browser: Browser, base_url: str, unit: str, phone: str, action_path: str, verdict: str, comment: str
+) -> None:
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(action_path)
     page.click("text=我是住户：去评价")
@@ -102,8 +102,7 @@ def test_an_adopted_item_is_carried_out_rated_reopened_and_escalated(
     expect(my_actions).to_contain_text(ACTION)
 
     # The property manager finds it on a phone, one tap from an update, and reports it done.
-    manager = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
+    manager = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     manager_page = manager.new_page()
     log_in(manager_page, "manager")
     manager_page.locator("#my-actions li", has_text=ACTION).locator("text=报告进展").click()
@@ -124,9 +123,16 @@ def test_an_adopted_item_is_carried_out_rated_reopened_and_escalated(
     log_in(page, "secretary")
     residents = households_of_building_2(page, 3)
     action_path = f"/c/yinhewan/board/actions/{number}"
-    for (unit, phone), verdict, comment in zip(residents, ["unsatisfied", "unsatisfied", "satisfied"], [
-        "人脸识别经常认不出老人，还得等人开门。", "门禁卡只发了一张，家里人不够用。", "比原来方便多了。",
-    ], strict=True):
+    for (unit, phone), verdict, comment in zip(
+        residents,
+        ["unsatisfied", "unsatisfied", "satisfied"],
+        [
+            "人脸识别经常认不出老人，还得等人开门。",
+            "门禁卡只发了一张，家里人不够用。",
+            "比原来方便多了。",
+        ],
+        strict=True,
+    ):
         rate_as_household(browser, live_server, unit, phone, action_path, verdict, comment)
 
     # The action is reopened and the community admin sees the escalation.

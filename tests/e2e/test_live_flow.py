@@ -98,7 +98,8 @@ class DroppableProxy:
 
 
 def test_projector_and_console_follow_votes_live_and_catch_up_after_a_dropped_connection(
-        page: Page, browser: Browser, live_server: str, live_database_url: str):
+    page: Page, browser: Browser, live_server: str, live_database_url: str
+):
     log_in(page, "secretary")
     ballot_id, title = open_vote(page, "居民议事会", "过投票数半数")
     meeting_path = page.locator("a:has-text('打开大屏')").first.get_attribute("href")
@@ -109,8 +110,7 @@ def test_projector_and_console_follow_votes_live_and_catch_up_after_a_dropped_co
 
     # The projector, on the computer in the room, reached over a connection that can drop.
     proxy = DroppableProxy(live_server)
-    screen_context = browser.new_context(base_url=proxy.url, locale="zh-CN",
-                                         viewport={"width": 1280, "height": 720})
+    screen_context = browser.new_context(base_url=proxy.url, locale="zh-CN", viewport={"width": 1280, "height": 720})
     screen = screen_context.new_page()
     try:
         log_in(screen, "secretary")

@@ -93,8 +93,14 @@ def test_secretary_builds_publishes_and_records_a_tripartite_meeting(page: Page,
 
 
 def test_console_and_notice_read_well_on_a_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=live_server,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     log_in(page, "secretary")
     page.goto("/compounds/yinhewan/meetings")

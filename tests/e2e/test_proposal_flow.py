@@ -44,7 +44,11 @@ def photo_file(tmp_path: Path) -> Path:
 
 
 def test_a_resident_proposes_neighbours_second_and_the_secretary_accepts(
-    page: Page, phone_page: Page, browser: Browser, live_server: str, tmp_path: Path,
+    page: Page,
+    phone_page: Page,
+    browser: Browser,
+    live_server: str,
+    tmp_path: Path,
 ):
     # The secretary's roster has the phone numbers residents identify with.
     log_in(page, "secretary")
@@ -76,8 +80,9 @@ def test_a_resident_proposes_neighbours_second_and_the_secretary_accepts(
 
     # Two neighbours, each on their own phone, second it.
     for key in NEIGHBOURS:
-        context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE,
-                                      is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
+        )
         neighbour = context.new_page()
         neighbour.goto(f"/c/{COMPOUND}/proposals/{number}")
         neighbour.get_by_role("link", name="我住这里，我要附议").click()

@@ -76,21 +76,33 @@ def shoot(page: Page, name: str) -> None:
 
 def issue_links(database_url: str, *labels: str) -> dict[str, str]:
     """Household links, as the grid worker would hand them out (issued on the server's database)."""
-    done = subprocess.run([sys.executable, "-c", ISSUE_LINKS, *labels], cwd=ROOT, check=True,
-                          capture_output=True, text=True,
-                          env={**os.environ, "YISHI_DATABASE_URL": database_url})
+    done = subprocess.run(
+        [sys.executable, "-c", ISSUE_LINKS, *labels],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "YISHI_DATABASE_URL": database_url},
+    )
     return dict(line.split() for line in done.stdout.splitlines())
 
 
 def run_on_server(database_url: str, script: str) -> None:
     """Time passes on the server's database (the notice period, the voting period)."""
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True,
-                   env={**os.environ, "YISHI_DATABASE_URL": database_url})
+    subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "YISHI_DATABASE_URL": database_url},
+    )
 
 
 def phone(browser: Browser, live_server: str) -> BrowserContext:
-    return browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True,
-                               has_touch=True, device_scale_factor=2)
+    return browser.new_context(
+        base_url=live_server, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
 
 
 def open_vote(page: Page, meeting_words: str, rule_words: str) -> tuple[int, str]:
@@ -109,8 +121,9 @@ def open_vote(page: Page, meeting_words: str, rule_words: str) -> tuple[int, str
 YES, NO, ABSTAIN = 0, 1, 2  # the choices in ballot order: yes (or option one), no (or option two), abstain
 
 
-def vote_on_phone(browser: Browser, live_server: str, token: str, ballot_id: int, choice: int,
-                  shot: str | None = None) -> str:
+def vote_on_phone(
+    browser: Browser, live_server: str, token: str, ballot_id: int, choice: int, shot: str | None = None
+) -> str:
     """A resident opens the personal link on a phone and picks the ``choice``-th
     choice; the receipt code they are shown."""
     context = phone(browser, live_server)
@@ -145,10 +158,25 @@ def recount(page: Page, ballot_id: int, rule: str, options: list[str], folder: P
         response = page.request.get(f"/c/{COMPOUND}/results/{ballot_id}/{name}")
         assert response.ok and response.headers["content-type"].startswith("text/csv")
         (folder / name).write_bytes(response.body())
-    done = subprocess.run([sys.executable, "-m", "yishi.cli", "tally", "--rule", rule,
-                           "--roll", str(folder / "roll.csv"), "--votes", str(folder / "votes.csv"),
-                           *(arg for option in options for arg in ("--option", option))],
-                          cwd=ROOT, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "yishi.cli",
+            "tally",
+            "--rule",
+            rule,
+            "--roll",
+            str(folder / "roll.csv"),
+            "--votes",
+            str(folder / "votes.csv"),
+            *(arg for option in options for arg in ("--option", option)),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -156,12 +184,14 @@ def frozen_result(database_url: str, ballot_id: int) -> tuple[str, list[str], di
     """The rule, the options and the result frozen when the ballot closed."""
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
         rule, options, result = connection.execute(
-            "SELECT rule, options, result FROM ballot WHERE id = ?", (ballot_id,)).fetchone()
+            "SELECT rule, options, result FROM ballot WHERE id = ?", (ballot_id,)
+        ).fetchone()
     return rule, json.loads(options), json.loads(result)
 
 
 def test_a_vote_from_opening_to_a_published_result_that_recounts(
-        page: Page, browser: Browser, live_server: str, live_database_url: str, tmp_path: Path):
+    page: Page, browser: Browser, live_server: str, live_database_url: str, tmp_path: Path
+):
     run_on_server(live_database_url, VOTING_BEGINS)
     log_in(page, "secretary")
     bench_id, bench_title = open_vote(page, "板凳会", "过投票数半数")
@@ -197,8 +227,13 @@ def test_a_vote_from_opening_to_a_published_result_that_recounts(
     # household that voted by link is refused with how and when it voted.
     enter(page, bench_id, "paper", {"serial": "03-001", "voter": "3-1-202"}, YES)
     expect(page.locator(".notice-success")).to_contain_text("已录入 3-1-202")
-    enter(page, bench_id, "proxy", {"voter": "3-2-201", "holder": "刘桂兰",
-                                    "authorization": "业主签字的书面委托书，2026年11月20日，限本次表决"}, ABSTAIN)
+    enter(
+        page,
+        bench_id,
+        "proxy",
+        {"voter": "3-2-201", "holder": "刘桂兰", "authorization": "业主签字的书面委托书，2026年11月20日，限本次表决"},
+        ABSTAIN,
+    )
     expect(page.locator(".notice-success")).to_contain_text("已录入 3-2-201")
     enter(page, bench_id, "paper", {"serial": "03-002", "voter": "3-1-101"}, NO)
     expect(page.locator("#paper .notice-error")).to_contain_text("该户已于")

@@ -45,6 +45,7 @@ async def test_screens_of_different_views_on_one_topic_each_get_their_own_render
     def panel(name: str):
         async def render() -> str:
             return f"<p>{name}'s actions</p>"
+
         return render
 
     manager = _events(topic, panel("manager"), "update", "user:1")

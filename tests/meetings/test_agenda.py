@@ -10,8 +10,9 @@ from tests.support import build_world, login, post, text_of
 
 
 async def positions(meeting_id):
-    rows = await AgendaItem.select(AgendaItem.title).where(AgendaItem.meeting == meeting_id).order_by(
-        AgendaItem.position)
+    rows = (
+        await AgendaItem.select(AgendaItem.title).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
+    )
     return [r["title"] for r in rows]
 
 
@@ -123,15 +124,21 @@ async def test_up_and_down_buttons_reorder_without_javascript(client):
     await post(client, f"/meetings/{meeting_id}/items/{ids[0]}/move", {"direction": "up"})
     assert await positions(meeting_id) == ["充电棚选址", "物业通报", "楼道堆物"]
     entry = await AuditEntry.select().where(AuditEntry.action == "reorder").output(load_json=True).first()
-    assert entry["detail"]["changes"]["order"] == [["充电棚选址", "楼道堆物", "物业通报"],
-                                                   ["充电棚选址", "物业通报", "楼道堆物"]]
+    assert entry["detail"]["changes"]["order"] == [
+        ["充电棚选址", "楼道堆物", "物业通报"],
+        ["充电棚选址", "物业通报", "楼道堆物"],
+    ]
 
 
 async def test_with_htmx_a_move_returns_the_agenda_fragment(client):
     world = await build_world()
     meeting_id, ids = await make_agenda(client, world)
-    response = await post(client, f"/meetings/{meeting_id}/items/{ids[0]}/move", {"direction": "down"},
-                          headers={"hx-request": "true", "hx-target": "agenda"})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/items/{ids[0]}/move",
+        {"direction": "down"},
+        headers={"hx-request": "true", "hx-target": "agenda"},
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section class="card" id="agenda">')
     assert "<html" not in response.text
@@ -141,8 +148,12 @@ async def test_with_htmx_a_move_returns_the_agenda_fragment(client):
 async def test_dragging_posts_the_whole_new_order(client):
     world = await build_world()
     meeting_id, ids = await make_agenda(client, world)
-    response = await post(client, f"/meetings/{meeting_id}/agenda/order",
-                          {"item": [str(ids[2]), str(ids[0]), str(ids[1])]}, headers={"hx-request": "true"})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/agenda/order",
+        {"item": [str(ids[2]), str(ids[0]), str(ids[1])]},
+        headers={"hx-request": "true"},
+    )
     assert response.status_code == 200
     assert await positions(meeting_id) == ["物业通报", "充电棚选址", "楼道堆物"]
 
@@ -176,13 +187,17 @@ async def test_the_console_warns_when_the_agenda_is_longer_than_the_meeting(clie
 async def test_editing_an_item_keeps_its_before_and_after_in_the_history(client):
     world = await build_world()
     meeting_id, ids = await make_agenda(client, world)
-    response = await post(client, f"/meetings/{meeting_id}/items/{ids[0]}/edit",
-                          {"title": "充电棚选址方案", "full_text": "北侧空地或地下车库", "minutes": "30"})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/items/{ids[0]}/edit",
+        {"title": "充电棚选址方案", "full_text": "北侧空地或地下车库", "minutes": "30"},
+    )
     assert response.status_code == 200
     page = text_of((await client.get(f"/meetings/{meeting_id}/items/{ids[0]}")).text)
     assert "充电棚选址 → 充电棚选址方案" in page
     assert "25 → 30" in page
-    response = await post(client, f"/meetings/{meeting_id}/items/{ids[0]}/edit",
-                          {"title": "", "full_text": "x", "minutes": "0"})
+    response = await post(
+        client, f"/meetings/{meeting_id}/items/{ids[0]}/edit", {"title": "", "full_text": "x", "minutes": "0"}
+    )
     assert response.status_code == 400
     assert "请填写议程标题" in text_of(response.text)

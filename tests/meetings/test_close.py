@@ -55,8 +55,11 @@ async def test_an_addendum_keeps_its_author_and_time(client):
     response = await post(client, f"/meetings/{meeting_id}/addenda", {"text": "", "item": str(item_id)})
     assert response.status_code == 400
     assert "请填写补记内容" in text_of(response.text)
-    response = await post(client, f"/meetings/{meeting_id}/addenda",
-                          {"text": "会后物业确认充电棚选址已报消防部门审核。", "item": str(item_id)})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/addenda",
+        {"text": "会后物业确认充电棚选址已报消防部门审核。", "item": str(item_id)},
+    )
     assert response.status_code == 200
     row = await Addendum.select().first()
     assert row["author"] == world.users["sec_alpha"] and row["agenda_item"] == item_id and row["at"]

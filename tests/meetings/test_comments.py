@@ -41,8 +41,9 @@ async def test_an_identified_household_comments_several_times(client):
 async def test_a_visitor_who_has_not_identified_is_sent_to_identify_first(client):
     world = await build_world()
     meeting_id, item_id = await published_meeting(client, world)
-    response = await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "你好"},
-                          follow_redirects=False)
+    response = await post(
+        client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "你好"}, follow_redirects=False
+    )
     assert response.status_code in (302, 303)
     assert response.headers["location"].startswith("/c/alpha/me?next=")
     assert not await Comment.exists()
@@ -52,8 +53,11 @@ async def test_a_household_comments_only_for_itself_whatever_the_form_says(clien
     world = await build_world()
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
-    await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments",
-               {"text": "同意", "household": str(world.households["alpha:2-1-102"])})
+    await post(
+        client,
+        f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments",
+        {"text": "同意", "household": str(world.households["alpha:2-1-102"])},
+    )
     row = await Comment.select().first()
     assert row["household"] == world.households["alpha:1-1-101"]
 
@@ -62,8 +66,9 @@ async def test_a_household_of_another_compound_is_asked_which_household_here_it_
     world = await build_world()
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client, compound="beta")
-    response = await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "同意"},
-                          follow_redirects=False)
+    response = await post(
+        client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "同意"}, follow_redirects=False
+    )
     assert response.status_code in (302, 303)
     assert response.headers["location"].startswith("/c/alpha/me?next=")
     assert not await Comment.exists()
@@ -113,8 +118,9 @@ async def test_only_the_secretary_of_the_compound_hides_comments(client, usernam
     await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "不同意"})
     comment = await Comment.select().first()
     await login(client, username)
-    response = await post(client, f"/meetings/{meeting_id}/items/{item_id}/comments/{comment['id']}/hide",
-                          {"reason": "不喜欢"})
+    response = await post(
+        client, f"/meetings/{meeting_id}/items/{item_id}/comments/{comment['id']}/hide", {"reason": "不喜欢"}
+    )
     assert response.status_code == status
     assert (await Comment.select().first())["hidden_reason"] == ""
 
@@ -125,6 +131,7 @@ async def test_comments_close_when_the_meeting_begins(client):
     from datetime import UTC, datetime, timedelta
 
     from yishi.meetings.tables import Meeting
+
     await Meeting.update({Meeting.starts_at: datetime.now(UTC) - timedelta(minutes=5)}).where(Meeting.id == meeting_id)
     await identify(client)
     response = await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "同意"})

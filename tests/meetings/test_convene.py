@@ -12,15 +12,18 @@ from tests.support import build_world, login, post, text_of
 async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_parties_by_default(client):
     world = await build_world()
     await login(client, "sec_alpha")
-    meeting_id = await convene(client, kind="tripartite", title="地下车库出口照明三方联席会",
-                               guests="王警官，社区民警\n刘桂兰，居民代表")
+    meeting_id = await convene(
+        client, kind="tripartite", title="地下车库出口照明三方联席会", guests="王警官，社区民警\n刘桂兰，居民代表"
+    )
     meeting = await Meeting.select().where(Meeting.id == meeting_id).first()
     assert meeting["status"] == "draft" and meeting["convener"] == world.users["sec_alpha"]
     parties = await Party.select(Party.id).where(Party.compound == world.compounds["alpha"])
     invited = await Invitation.select().where(Invitation.meeting == meeting_id)
     assert sorted(i["party"] for i in invited if i["party"]) == sorted(p["id"] for p in parties)
     assert {(i["guest_name"], i["guest_role"]) for i in invited if i["guest_name"]} == {
-        ("王警官", "社区民警"), ("刘桂兰", "居民代表")}
+        ("王警官", "社区民警"),
+        ("刘桂兰", "居民代表"),
+    }
     page = text_of((await client.get(f"/meetings/{meeting_id}")).text)
     assert "地下车库出口照明三方联席会" in page and "王警官（社区民警）" in page
     assert await AuditEntry.exists().where((AuditEntry.subject == "meeting") & (AuditEntry.action == "create"))
@@ -29,8 +32,9 @@ async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_pa
 async def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_next_to_each_field(client):
     await build_world()
     await login(client, "sec_alpha")
-    data = meeting_form(starts_at=local_in(days=-1), place="", duration_minutes="0", title="楼道堆物清理议事会",
-                        guests="王警官")
+    data = meeting_form(
+        starts_at=local_in(days=-1), place="", duration_minutes="0", title="楼道堆物清理议事会", guests="王警官"
+    )
     response = await post(client, "/compounds/alpha/meetings/new", data)
     assert response.status_code == 400
     html = response.text
@@ -54,8 +58,11 @@ async def test_a_time_that_is_not_a_date_is_refused(client):
 async def test_host_and_invited_staff_must_be_staff_of_the_compound(client):
     world = await build_world()
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/meetings/new",
-                          meeting_form(host=str(world.users["sec_beta"]), staff=[str(world.users["pm_beta"])]))
+    response = await post(
+        client,
+        "/compounds/alpha/meetings/new",
+        meeting_form(host=str(world.users["sec_beta"]), staff=[str(world.users["pm_beta"])]),
+    )
     assert response.status_code == 400
     page = text_of(response.text)
     assert "主持人必须是本小区的工作人员" in page
@@ -65,14 +72,22 @@ async def test_host_and_invited_staff_must_be_staff_of_the_compound(client):
 async def test_buildings_of_another_compound_are_refused(client):
     world = await build_world()
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/meetings/new",
-                          meeting_form(building=[str(world.buildings[("beta", "1")])]))
+    response = await post(
+        client, "/compounds/alpha/meetings/new", meeting_form(building=[str(world.buildings[("beta", "1")])])
+    )
     assert response.status_code == 400
     assert not await Meeting.exists()
 
 
-CONVENE = [("admin", 200), ("sec_alpha", 200), ("pm_alpha", 403), ("committee_alpha", 403),
-           ("grid_alpha1", 403), ("sec_beta", 404), ("pm_beta", 404)]
+CONVENE = [
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("pm_alpha", 403),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+    ("sec_beta", 404),
+    ("pm_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), CONVENE)
@@ -86,8 +101,14 @@ async def test_only_the_secretary_and_community_admin_of_the_compound_convene(cl
     assert await Meeting.exists() == (status == 200)
 
 
-VIEW = [("sec_alpha", 200), ("pm_alpha", 200), ("committee_alpha", 200), ("grid_alpha1", 200),
-        ("sec_beta", 404), ("pm_beta", 404)]
+VIEW = [
+    ("sec_alpha", 200),
+    ("pm_alpha", 200),
+    ("committee_alpha", 200),
+    ("grid_alpha1", 200),
+    ("sec_beta", 404),
+    ("pm_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), VIEW)
@@ -141,8 +162,12 @@ async def test_the_secretary_sets_the_compounds_notice_periods_but_not_below_the
     good = {**bad, "owners_decision": "20"}
     response = await post(client, "/compounds/alpha/meetings/notice-days", good)
     assert response.status_code == 200
-    row = await Compound.select(Compound.notice_days).where(
-        Compound.id == world.compounds["alpha"]).output(load_json=True).first()
+    row = (
+        await Compound.select(Compound.notice_days)
+        .where(Compound.id == world.compounds["alpha"])
+        .output(load_json=True)
+        .first()
+    )
     assert row["notice_days"] == {"bench_meeting": 2, "tripartite": 5, "council": 3, "owners_decision": 20}
 
 
@@ -150,6 +175,9 @@ async def test_the_secretary_sets_the_compounds_notice_periods_but_not_below_the
 async def test_only_the_compounds_secretary_sets_its_notice_periods(client, username, status):
     await build_world()
     await login(client, username)
-    response = await post(client, "/compounds/alpha/meetings/notice-days",
-                          {"bench_meeting": "0", "tripartite": "0", "council": "0", "owners_decision": "15"})
+    response = await post(
+        client,
+        "/compounds/alpha/meetings/notice-days",
+        {"bench_meeting": "0", "tripartite": "0", "council": "0", "owners_decision": "15"},
+    )
     assert response.status_code == status

@@ -106,7 +106,8 @@ def test_owners_decision_notice_never_goes_below_the_legal_fifteen_days():
 
 def test_notice_settings_refuse_fewer_than_fifteen_days_for_owners_decisions():
     values, errors = flow.check_notice_settings(
-        {"bench_meeting": "2", "tripartite": "3", "council": "x", "owners_decision": "10"})
+        {"bench_meeting": "2", "tripartite": "3", "council": "x", "owners_decision": "10"}
+    )
     assert set(errors) == {"council", "owners_decision"}
     assert values["bench_meeting"] == 2
 

@@ -8,19 +8,20 @@ from tests.support import build_world, login, post, text_of
 
 async def test_invited_people_see_the_published_meeting_on_their_home_page(client):
     world = await build_world()
-    property_party = await Party.select().where(
-        (Party.compound == world.compounds["alpha"]) & (Party.kind == "property")).first()
+    property_party = (
+        await Party.select().where((Party.compound == world.compounds["alpha"]) & (Party.kind == "property")).first()
+    )
     await PartyMember.insert(PartyMember(party=property_party["id"], user=world.users["pm_alpha"], title="项目经理"))
     await login(client, "sec_alpha")
-    meeting_id = await convene(client, kind="tripartite", title="物业费公示三方联席会",
-                               staff=[str(world.users["grid_alpha1"])])
+    meeting_id = await convene(
+        client, kind="tripartite", title="物业费公示三方联席会", staff=[str(world.users["grid_alpha1"])]
+    )
     await add_item(client, meeting_id, await proposal(world))
     home = (await client.get("/")).text
     assert 'href="/compounds/alpha/meetings"' in home
     assert "物业费公示三方联席会" not in text_of(home)
     await publish(client, meeting_id)
-    for username, sees in (("pm_alpha", True), ("grid_alpha1", True), ("committee_alpha", False),
-                           ("pm_beta", False)):
+    for username, sees in (("pm_alpha", True), ("grid_alpha1", True), ("committee_alpha", False), ("pm_beta", False)):
         await post(client, "/logout")
         await login(client, username)
         home = text_of((await client.get("/")).text)

@@ -66,12 +66,20 @@ async def test_an_empty_agenda_is_not_published(client):
 
 async def owners_decision(client, world, days, matter="5", rule="civil_code_ordinary"):
     await login(client, "sec_alpha")
-    meeting_id = await convene(client, kind="owners_decision", days=days, title="电梯维修业主共同决定",
-                               voting_method="专属链接线上表决或书面表决票")
+    meeting_id = await convene(
+        client,
+        kind="owners_decision",
+        days=days,
+        title="电梯维修业主共同决定",
+        voting_method="专属链接线上表决或书面表决票",
+    )
     await add_item(client, meeting_id, await proposal(world, title="2号楼电梯维修", owners_matter=True))
     item = await AgendaItem.select(AgendaItem.id).first()
-    response = await post(client, f"/meetings/{meeting_id}/items/{item['id']}/vote",
-                          {"question": "是否同意使用维修资金维修2号楼电梯？", "rule": rule, "owners_matter": matter})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/items/{item['id']}/vote",
+        {"question": "是否同意使用维修资金维修2号楼电梯？", "rule": rule, "owners_matter": matter},
+    )
     assert response.status_code == 200, text_of(response.text)
     return meeting_id
 
@@ -79,8 +87,13 @@ async def owners_decision(client, world, days, matter="5", rule="civil_code_ordi
 async def test_an_owners_decision_is_never_published_short_of_fifteen_days_even_with_a_reason(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=10)
-    response = await publish(client, meeting_id, urgent_reason="电梯停运，老人出行困难", committee_informed="yes",
-                             committee_informed_on=local_in()[:10])
+    response = await publish(
+        client,
+        meeting_id,
+        urgent_reason="电梯停运，老人出行困难",
+        committee_informed="yes",
+        committee_informed_on=local_in()[:10],
+    )
     assert response.status_code == 400
     page = text_of(response.text)
     assert "至少提前 15 日" in page and "物业管理条例" in page and "任何理由都不能缩短" in page
@@ -105,10 +118,14 @@ async def test_an_owners_decision_needs_the_residents_committee_told_before_publ
 async def test_an_owners_decision_needs_its_voting_method(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
-    await post(client, f"/meetings/{meeting_id}/edit",
-               meeting_form(kind="owners_decision", days=20, title="电梯维修业主共同决定", voting_method=""))
-    response = await publish(client, meeting_id, committee_informed="yes",
-                             committee_informed_on=local_in()[:10], voting_method="")
+    await post(
+        client,
+        f"/meetings/{meeting_id}/edit",
+        meeting_form(kind="owners_decision", days=20, title="电梯维修业主共同决定", voting_method=""),
+    )
+    response = await publish(
+        client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10], voting_method=""
+    )
     assert response.status_code == 400
     assert "表决方式" in text_of(response.text)
 
@@ -117,8 +134,13 @@ async def test_an_owners_decision_notice_carries_full_text_method_and_committee_
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
     today = local_in()[:10]
-    response = await publish(client, meeting_id, committee_informed="yes", committee_informed_on=today,
-                             votes_close_at=local_in(days=27)[:10] + "T17:00")
+    response = await publish(
+        client,
+        meeting_id,
+        committee_informed="yes",
+        committee_informed_on=today,
+        votes_close_at=local_in(days=27)[:10] + "T17:00",
+    )
     assert response.status_code == 200
     assert (await AgendaItem.select(AgendaItem.on_published_notice).first())["on_published_notice"]
     notice = text_of((await client.get(f"/c/alpha/meetings/{meeting_id}")).text)
@@ -134,12 +156,16 @@ async def test_an_owners_decision_notice_announces_its_voting_period(client):
     ready = {"committee_informed": "yes", "committee_informed_on": local_in()[:10]}
     response = await publish(client, meeting_id, **ready)
     assert response.status_code == 400 and "请填写投票截止时间" in text_of(response.text)
-    response = await publish(client, meeting_id, **ready, votes_open_at=local_in(days=16), votes_close_at=local_in(days=27))
+    response = await publish(
+        client, meeting_id, **ready, votes_open_at=local_in(days=16), votes_close_at=local_in(days=27)
+    )
     assert response.status_code == 400 and "业主最早从会议开始时" in text_of(response.text)
     response = await publish(client, meeting_id, **ready, votes_close_at="2026-13-40 18:00")
     assert response.status_code == 400 and "请输入日期和时间" in text_of(response.text)
     assert 'value="2026-13-40 18:00"' in response.text
-    response = await publish(client, meeting_id, **ready, votes_open_at=local_in(days=21), votes_close_at=local_in(days=21))
+    response = await publish(
+        client, meeting_id, **ready, votes_open_at=local_in(days=21), votes_close_at=local_in(days=21)
+    )
     assert response.status_code == 400 and "投票截止时间必须晚于开始时间" in text_of(response.text)
     assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
 
@@ -164,8 +190,13 @@ async def test_an_owners_decision_item_without_its_matter_blocks_publication(cli
 async def test_after_publication_an_owners_decision_refuses_new_items(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
-    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10],
-                  votes_close_at=local_in(days=27))
+    await publish(
+        client,
+        meeting_id,
+        committee_informed="yes",
+        committee_informed_on=local_in()[:10],
+        votes_close_at=local_in(days=27),
+    )
     response = await add_item(client, meeting_id, await proposal(world, title="增设充电桩"))
     assert response.status_code == 409
     assert "不能再增加议程" in text_of(response.text)
@@ -190,8 +221,13 @@ async def test_after_publication_other_meetings_may_add_items_and_the_history_sa
 async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client):
     world = await build_world()
     meeting_id = await owners_decision(client, world, days=20)
-    await publish(client, meeting_id, committee_informed="yes", committee_informed_on=local_in()[:10],
-                  votes_close_at=local_in(days=27))
+    await publish(
+        client,
+        meeting_id,
+        committee_informed="yes",
+        committee_informed_on=local_in()[:10],
+        votes_close_at=local_in(days=27),
+    )
     item = await AgendaItem.select(AgendaItem.id).first()
     response = await post(client, f"/meetings/{meeting_id}/items/{item['id']}/withdraw", {"reason": ""})
     assert response.status_code == 400
@@ -202,6 +238,7 @@ async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client):
     notice = text_of((await client.get(f"/c/alpha/meetings/{meeting_id}")).text)
     assert "撤回" in notice and reason in notice
     from yishi.proposals.tables import ProposalEvent
+
     assert await ProposalEvent.exists().where(ProposalEvent.kind == "off_agenda")
 
 

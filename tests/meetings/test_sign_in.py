@@ -94,11 +94,15 @@ async def test_staff_find_a_household_by_unit_and_sign_it_in(client):
     meeting_id = await published_meeting(client, world)
     page = text_of((await client.get(f"/meetings/{meeting_id}/sign-in?q=2-1-10")).text)
     assert "2-1-101" in page and "2-1-102" in page and "2-1-201" not in page
-    fragment = await client.get(f"/meetings/{meeting_id}/sign-in?q=2-1-101",
-                                headers={"hx-request": "true", "hx-target": "household-results"})
+    fragment = await client.get(
+        f"/meetings/{meeting_id}/sign-in?q=2-1-101", headers={"hx-request": "true", "hx-target": "household-results"}
+    )
     assert fragment.text.lstrip().startswith('<div id="household-results">')
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["alpha:2-1-101"]), "label": "2-1-101"})
+    response = await post(
+        client,
+        f"/meetings/{meeting_id}/sign-in/household",
+        {"household": str(world.households["alpha:2-1-101"]), "label": "2-1-101"},
+    )
     assert response.status_code == 200
     assert "2-1-101 已签到" in text_of(response.text)
     row = await Attendance.select().first()
@@ -112,14 +116,16 @@ async def test_a_grid_worker_signs_in_only_households_of_their_buildings(client)
     meeting_id = await published_meeting(client, world)
     await post(client, "/logout")
     await login(client, "grid_alpha1")
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["alpha:2-1-101"])})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:2-1-101"])}
+    )
     assert response.status_code == 403
     assert not await Attendance.exists()
     page = text_of((await client.get(f"/meetings/{meeting_id}/sign-in?q=1-10")).text)
     assert "1-1-101" in page and "2-1-101" not in page
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["alpha:1-1-101"])})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:1-1-101"])}
+    )
     assert response.status_code == 200
     assert await Attendance.count() == 1
 
@@ -130,8 +136,9 @@ async def test_only_recorders_sign_in_households(client, username, status):
     meeting_id = await published_meeting(client, world)
     await post(client, "/logout")
     await login(client, username)
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["alpha:1-1-101"])})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:1-1-101"])}
+    )
     assert response.status_code == status
     assert not await Attendance.exists()
 
@@ -139,8 +146,9 @@ async def test_only_recorders_sign_in_households(client, username, status):
 async def test_a_secretary_cannot_sign_in_a_household_of_another_compound(client):
     world = await build_world()
     meeting_id = await published_meeting(client, world)
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["beta:1-1-101"])})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["beta:1-1-101"])}
+    )
     assert response.status_code == 403
     assert not await Attendance.exists()
 
@@ -149,8 +157,9 @@ async def test_sign_in_waits_for_the_notice(client):
     world = await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/household",
-                          {"household": str(world.households["alpha:1-1-101"])})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:1-1-101"])}
+    )
     assert response.status_code == 409
 
 
@@ -160,13 +169,16 @@ async def test_the_tripartite_list_is_grouped_by_party_and_shows_which_parties_a
     parties = {p["kind"]: p["id"] for p in await Party.select().where(Party.compound == world.compounds["alpha"])}
     await post(client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(parties["branch"]), "name": "李红霞"})
     await post(client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(parties["property"]), "name": "王志强"})
-    response = await post(client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(parties["property"]), "name": ""})
+    response = await post(
+        client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(parties["property"]), "name": ""}
+    )
     assert response.status_code == 400
     assert "请填写到场人员的姓名" in text_of(response.text)
     listing = text_of((await client.get(f"/meetings/{meeting_id}/sign-in/list")).text)
     assert "2 / 3" in listing
     assert "alphacommittee：未到" in listing.replace("银河湾小区", "alpha")
     from yishi.meetings.tables import Invitation
+
     guest = await Invitation.select().where(Invitation.guest_name == "王警官").first()
     await post(client, f"/meetings/{meeting_id}/sign-in/person", {"invitation": str(guest["id"])})
     await post(client, f"/meetings/{meeting_id}/sign-in/person", {"invitation": str(guest["id"])})
@@ -188,11 +200,13 @@ async def test_a_party_of_another_compound_is_refused(client):
 async def test_owners_decision_quorum_counts_area_and_owners_with_shared_owner_keys(client):
     world = await build_world()
     await Household.update({Household.owner_key: "owner-zhang"}).where(
-        Household.id.is_in([world.households["alpha:1-1-101"], world.households["alpha:1-1-102"]]))
+        Household.id.is_in([world.households["alpha:1-1-101"], world.households["alpha:1-1-102"]])
+    )
     await login(client, "sec_alpha")
     meeting_id = await convene(client, kind="owners_decision", days=20, voting_method="书面表决")
     await Meeting.update({Meeting.status: "published", Meeting.published_at: datetime.now(UTC)}).where(
-        Meeting.id == meeting_id)
+        Meeting.id == meeting_id
+    )
     for key in ("alpha:1-1-101", "alpha:2-1-201"):
         await post(client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households[key])})
     listing = text_of((await client.get(f"/meetings/{meeting_id}/sign-in/list")).text)

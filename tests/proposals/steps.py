@@ -30,8 +30,11 @@ async def identify(client: AsyncClient, key: str) -> Response:
     """Unit + phone, as a resident does on /c/CODE/me; the session then speaks for the household."""
     compound = key.split(":")[0]
     building, unit = key.split(":")[1].split("-", 1)
-    response = await post(client, f"/c/{compound}/me",
-                          {"building": building, "unit": unit, "phone": phone_of(key), "next": f"/c/{compound}"})
+    response = await post(
+        client,
+        f"/c/{compound}/me",
+        {"building": building, "unit": unit, "phone": phone_of(key), "next": f"/c/{compound}"},
+    )
     assert response.status_code == 200, response.text
     return response
 
@@ -42,8 +45,9 @@ def png(size: tuple[int, int] = (64, 48)) -> bytes:
     return buffer.getvalue()
 
 
-async def propose(client: AsyncClient, compound: str = "alpha", files: list[tuple[str, Any]] | None = None,
-                  **values: str) -> Response:
+async def propose(
+    client: AsyncClient, compound: str = "alpha", files: list[tuple[str, Any]] | None = None, **values: str
+) -> Response:
     return await post(client, f"/c/{compound}/proposals", {**PROPOSAL, **values}, files=files)
 
 

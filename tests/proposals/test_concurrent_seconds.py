@@ -19,7 +19,8 @@ async def test_two_simultaneous_seconds_of_one_household_count_once(client):
     compound = await roster.compound_by_code("alpha")
     neighbour = await identity_of(world.households["alpha:1-1-102"])
     results = await asyncio.gather(
-        service.second(compound, number, neighbour), service.second(compound, number, neighbour),
+        service.second(compound, number, neighbour),
+        service.second(compound, number, neighbour),
         return_exceptions=True,
     )
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "SecondResult"]

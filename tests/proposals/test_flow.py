@@ -6,8 +6,12 @@ from yishi.accounts.permissions import Role
 from yishi.errors import Conflict, FormErrors
 from yishi.proposals import flow
 
-GOOD = {"title": "地下车库出口照明不足", "problem": "出口坡道晚上很暗。", "suggestion": "加装感应灯。",
-        "category": "safety"}
+GOOD = {
+    "title": "地下车库出口照明不足",
+    "problem": "出口坡道晚上很暗。",
+    "suggestion": "加装感应灯。",
+    "category": "safety",
+}
 
 
 def test_good_words_are_cleaned_and_kept():
@@ -68,15 +72,18 @@ def test_a_proposal_cannot_be_merged_into_itself_or_a_closed_one():
     flow.check_merge_target(3, {"number": 4, "status": flow.ACCEPTED})
 
 
-@pytest.mark.parametrize(("status", "stored", "on_agenda", "expected"), [
-    ("submitted", "propose", False, "propose"),
-    ("declined", "propose", False, "propose"),
-    ("merged", "propose", False, "propose"),
-    ("accepted", "propose", False, "deliberate"),
-    ("accepted", "propose", True, "deliberate"),
-    ("accepted", "vote", True, "vote"),
-    ("accepted", "supervise", False, "supervise"),
-])
+@pytest.mark.parametrize(
+    ("status", "stored", "on_agenda", "expected"),
+    [
+        ("submitted", "propose", False, "propose"),
+        ("declined", "propose", False, "propose"),
+        ("merged", "propose", False, "propose"),
+        ("accepted", "propose", False, "deliberate"),
+        ("accepted", "propose", True, "deliberate"),
+        ("accepted", "vote", True, "vote"),
+        ("accepted", "supervise", False, "supervise"),
+    ],
+)
 def test_the_stage_is_derived_from_triage_agenda_and_the_furthest_step_recorded(status, stored, on_agenda, expected):
     assert flow.current_stage(status, stored, on_agenda) == expected
 

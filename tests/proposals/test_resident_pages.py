@@ -169,8 +169,7 @@ async def test_a_resident_can_only_second_for_the_household_in_their_session(cli
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     await identify(client, "alpha:1-1-102")
-    await post(client, f"/c/alpha/proposals/{number}/second",
-               {"household": str(world.households["alpha:2-1-201"])})
+    await post(client, f"/c/alpha/proposals/{number}/second", {"household": str(world.households["alpha:2-1-201"])})
     seconds = await Second.select(Second.household)
     assert seconds == [{"household": world.households["alpha:1-1-102"]}]
 

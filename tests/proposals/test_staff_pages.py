@@ -7,16 +7,26 @@ from tests.proposals.steps import PROPOSAL, current_stage, identify, number_in, 
 from tests.support import build_world, login, post, text_of
 
 VIEW = [
-    ("admin", "alpha", 200), ("admin", "beta", 200),
-    ("sec_alpha", "alpha", 200), ("sec_alpha", "beta", 404),
-    ("pm_alpha", "alpha", 200), ("pm_alpha", "beta", 404),
-    ("committee_alpha", "alpha", 200), ("committee_alpha", "beta", 404),
-    ("grid_alpha1", "alpha", 200), ("grid_alpha1", "beta", 404),
+    ("admin", "alpha", 200),
+    ("admin", "beta", 200),
+    ("sec_alpha", "alpha", 200),
+    ("sec_alpha", "beta", 404),
+    ("pm_alpha", "alpha", 200),
+    ("pm_alpha", "beta", 404),
+    ("committee_alpha", "alpha", 200),
+    ("committee_alpha", "beta", 404),
+    ("grid_alpha1", "alpha", 200),
+    ("grid_alpha1", "beta", 404),
 ]
 
 TRIAGE = [
-    ("admin", 200), ("sec_alpha", 200), ("pm_alpha", 403), ("committee_alpha", 403),
-    ("grid_alpha1", 403), ("sec_beta", 404), ("pm_beta", 404),
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("pm_alpha", 403),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+    ("sec_beta", 404),
+    ("pm_beta", 404),
 ]
 
 
@@ -26,8 +36,11 @@ async def resident_proposal(client, key: str = "alpha:1-1-101", **values: str) -
 
 
 async def status_of(number: int, compound_id: int) -> str:
-    row = await Proposal.select(Proposal.status).where(
-        (Proposal.number == number) & (Proposal.compound == compound_id)).first()
+    row = (
+        await Proposal.select(Proposal.status)
+        .where((Proposal.number == number) & (Proposal.compound == compound_id))
+        .first()
+    )
     return row["status"]
 
 
@@ -188,8 +201,9 @@ async def test_a_proposal_cannot_be_merged_into_one_of_another_compound(client):
 async def test_a_grid_worker_records_a_proposal_for_a_household_of_their_building(client):
     world = await build_world()
     await login(client, "grid_alpha1")
-    response = await post(client, "/compounds/alpha/proposals",
-                          {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "1-201"})
+    response = await post(
+        client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "1-201"}
+    )
     assert response.status_code == 200
     number = number_in(response)
     page = text_of(response.text)
@@ -204,8 +218,9 @@ async def test_a_grid_worker_records_a_proposal_for_a_household_of_their_buildin
 async def test_a_grid_worker_cannot_record_for_a_household_outside_their_buildings(client):
     await build_world()
     await login(client, "grid_alpha1")
-    response = await post(client, "/compounds/alpha/proposals",
-                          {**PROPOSAL, "source": "grid_worker", "building": "2", "unit": "1-101"})
+    response = await post(
+        client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "2", "unit": "1-101"}
+    )
     assert response.status_code == 400
     assert 'id="e-building"' in response.text
     assert PROPOSAL["problem"] in response.text
@@ -224,8 +239,9 @@ async def test_a_grid_worker_cannot_raise_a_proposal_in_the_name_of_the_branch(c
 async def test_recording_for_a_unit_that_is_not_on_the_roster_is_refused(client):
     await build_world()
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/proposals",
-                          {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "9-999"})
+    response = await post(
+        client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "9-999"}
+    )
     assert response.status_code == 400
     assert "1-9-999" in text_of(response.text)
     assert await Proposal.count() == 0
@@ -234,8 +250,9 @@ async def test_recording_for_a_unit_that_is_not_on_the_roster_is_refused(client)
 async def test_the_property_company_raises_a_proposal_in_its_own_name(client):
     await build_world()
     await login(client, "pm_alpha")
-    response = await post(client, "/compounds/alpha/proposals",
-                          {**PROPOSAL, "source": "property", "title": "更换地下车库出口照明"})
+    response = await post(
+        client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "property", "title": "更换地下车库出口照明"}
+    )
     assert response.status_code == 200
     assert "物业服务企业" in text_of(response.text)
     row = await Proposal.select().first()
@@ -253,8 +270,12 @@ async def test_a_property_manager_of_another_compound_cannot_record_here(client)
 async def test_the_staff_form_keeps_the_text_when_a_photo_is_refused(client):
     await build_world()
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "branch"},
-                          files=[("photos", ("notes.txt", b"just words", "text/plain"))])
+    response = await post(
+        client,
+        "/compounds/alpha/proposals",
+        {**PROPOSAL, "source": "branch"},
+        files=[("photos", ("notes.txt", b"just words", "text/plain"))],
+    )
     assert response.status_code == 400
     assert 'id="e-photos"' in response.text and PROPOSAL["suggestion"] in response.text
     assert await Proposal.count() == 0

@@ -84,6 +84,7 @@ def test_obliging_agrees_with_exact_fractions(areas, data):
     units = [Unit(i, a) for i, a in enumerate(areas)]
     supporters = data.draw(st.sets(st.integers(min_value=0, max_value=len(areas) - 1)))
     support = owner_support(units, supporters)
-    expected = (Fraction(support.area, support.total_area) >= Fraction(1, 5)
-                and Fraction(support.owners, support.total_owners) >= Fraction(1, 5))
+    expected = Fraction(support.area, support.total_area) >= Fraction(1, 5) and Fraction(
+        support.owners, support.total_owners
+    ) >= Fraction(1, 5)
     assert support.obliges_committee == expected

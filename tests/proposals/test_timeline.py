@@ -54,12 +54,18 @@ async def test_a_topic_on_a_meeting_agenda_stands_at_deliberation(client):
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     proposal = await Proposal.select().where(Proposal.number == number).first()
-    meeting = await Meeting.insert(Meeting(
-        compound=world.compounds["alpha"], kind="tripartite", title="十一月三方联席会",
-        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC), place="党群服务站",
-    )).returning(Meeting.id)
-    await AgendaItem.insert(AgendaItem(meeting=meeting[0]["id"], position=1, title="电动车充电棚选址",
-                                       proposal=proposal["id"]))
+    meeting = await Meeting.insert(
+        Meeting(
+            compound=world.compounds["alpha"],
+            kind="tripartite",
+            title="十一月三方联席会",
+            starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
+            place="党群服务站",
+        )
+    ).returning(Meeting.id)
+    await AgendaItem.insert(
+        AgendaItem(meeting=meeting[0]["id"], position=1, title="电动车充电棚选址", proposal=proposal["id"])
+    )
     page = await client.get(f"/c/alpha/proposals/{number}")
     assert current_stage(page.text) == "2 民主议事"
     assert "十一月三方联席会" not in text_of(page.text)  # a draft meeting is not public yet

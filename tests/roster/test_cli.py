@@ -51,8 +51,22 @@ def test_cli_import_for_an_unknown_compound_is_a_clear_error(cli, tmp_path: Path
 def test_cli_adds_a_secretary_who_can_then_log_in(cli):
     from yishi.accounts import service
 
-    result = cli.invoke(main, ["user", "add", "newsec", "--name", "王芳", "--role", "secretary",
-                               "--compound", "beta", "--password", "a long password"])
+    result = cli.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "newsec",
+            "--name",
+            "王芳",
+            "--role",
+            "secretary",
+            "--compound",
+            "beta",
+            "--password",
+            "a long password",
+        ],
+    )
     assert result.exit_code == 0, result.output
     user_id = run_in_thread(service.authenticate("newsec", "a long password", ClientAddress("127.0.0.1")))
     principal = run_in_thread(service.load_principal(user_id))
@@ -62,8 +76,10 @@ def test_cli_adds_a_secretary_who_can_then_log_in(cli):
 def test_cli_refuses_a_short_password_and_adds_nobody(cli):
     from yishi.accounts.tables import StaffUser
 
-    result = cli.invoke(main, ["user", "add", "short", "--name", "李", "--role", "secretary",
-                               "--compound", "beta", "--password", "short"])
+    result = cli.invoke(
+        main,
+        ["user", "add", "short", "--name", "李", "--role", "secretary", "--compound", "beta", "--password", "short"],
+    )
     assert result.exit_code != 0
     assert "password" in result.output
     assert not run_in_thread(StaffUser.exists().where(StaffUser.username == "short").run())

@@ -59,8 +59,7 @@ def test_utf8_file_without_bom_is_read() -> None:
 
 
 def test_gb18030_file_with_chinese_headers_is_read() -> None:
-    data = csv_bytes(ZH_HEADER, "3号楼,1单元201,120,欧阳娜娜,,2,", "3号楼,1单元202,75.25,䶮,,,",
-                     encoding="gb18030")
+    data = csv_bytes(ZH_HEADER, "3号楼,1单元201,120,欧阳娜娜,,2,", "3号楼,1单元202,75.25,䶮,,,", encoding="gb18030")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
 
@@ -90,8 +89,7 @@ def test_utf16_file_as_excel_saves_unicode_text_is_refused() -> None:
 
 
 def test_english_headers_in_any_order_with_surrounding_spaces_are_read() -> None:
-    result = parsed(" owner_key , area_m2,Unit ,BUILDING,phone,residents,owner",
-                    "K7,66.6,0502,5,+86 139,1,Li Lei")
+    result = parsed(" owner_key , area_m2,Unit ,BUILDING,phone,residents,owner", "K7,66.6,0502,5,+86 139,1,Li Lei")
 
     assert result.rows == [RosterRow(2, "5", "0502", 6660, "Li Lei", "+86 139", 1, "K7")]
 
@@ -126,7 +124,9 @@ def test_every_missing_required_column_is_named() -> None:
     result = parsed("楼栋,业主", "1,张伟")
 
     assert [e.message for e in result.errors] == [
-        "The column 房号/unit is missing.", "The column 专有部分面积/area_m2 is missing."]
+        "The column 房号/unit is missing.",
+        "The column 专有部分面积/area_m2 is missing.",
+    ]
 
 
 def test_duplicated_column_is_refused_even_across_languages() -> None:
@@ -177,15 +177,14 @@ def test_area_is_read_as_hundredths_of_a_square_metre(text: str, hundredths: int
 
 
 @pytest.mark.parametrize(
-    "text", ["0", "0.00", "-3", "+3", "1.234", "1e3", "abc", ".5", "5.", "1,5", "1 000", "nan", "inf",
-             "８９", "٣", "1.٣"],
+    "text",
+    ["0", "0.00", "-3", "+3", "1.234", "1e3", "abc", ".5", "5.", "1,5", "1 000", "nan", "inf", "８９", "٣", "1.٣"],
 )
 def test_area_that_is_not_a_positive_number_with_two_decimals_is_reported_with_its_line(text: str) -> None:
     error = only_error(parsed("楼栋,房号,专有部分面积", "1,101,50", f'1,102,"{text}"'))
 
     assert error.line == 3
-    assert error.message == (
-        f"The area {text} is not a positive number with at most two decimals.")
+    assert error.message == (f"The area {text} is not a positive number with at most two decimals.")
 
 
 def test_empty_area_is_reported_with_its_line() -> None:
@@ -321,12 +320,11 @@ def test_export_has_an_english_header_when_asked() -> None:
     assert data.decode("utf-8-sig") == EN_HEADER + "\r\n"
 
 
-@pytest.mark.parametrize(
-    ("hundredths", "text"), [(1, "0.01"), (10, "0.10"), (8950, "89.50"), (12000, "120.00")]
-)
+@pytest.mark.parametrize(("hundredths", "text"), [(1, "0.01"), (10, "0.10"), (8950, "89.50"), (12000, "120.00")])
 def test_export_writes_the_area_with_two_decimals(hundredths: int, text: str) -> None:
-    data = write_roster([SimpleNamespace(building="1", unit="101", area=hundredths, owner="", phone="",
-                                         residents=0, owner_key=None)])
+    data = write_roster(
+        [SimpleNamespace(building="1", unit="101", area=hundredths, owner="", phone="", residents=0, owner_key=None)]
+    )
 
     assert data.decode("utf-8-sig").splitlines()[1] == f"1,101,{text},,,0,"
 
@@ -336,7 +334,8 @@ def test_export_guards_owner_and_phone_that_a_spreadsheet_would_run_as_formulas(
     row = RosterRow(2, "1", "101", 5000, f"{start}HYPERLINK(1)", f"{start}86 138", 0, None)
 
     assert write_roster([row]).decode("utf-8-sig").splitlines()[1] == (
-        f"1,101,50.00,'{start}HYPERLINK(1),'{start}86 138,0,")
+        f"1,101,50.00,'{start}HYPERLINK(1),'{start}86 138,0,"
+    )
 
 
 def test_export_guards_building_unit_and_owner_key_too_and_reads_them_back_exactly() -> None:
@@ -405,8 +404,12 @@ ROWS = st.builds(
     building=stripped_text(st.one_of(ASCII, CJK, TRICKY), 6),
     unit=stripped_text(st.one_of(ASCII, CJK, TRICKY), 8),
     area=st.integers(1, 10**7),
-    owner=st.one_of(st.just(""), st.tuples(st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''-"]),
-                                           stripped_text(st.one_of(CJK, TRICKY), 8)).map("".join)),
+    owner=st.one_of(
+        st.just(""),
+        st.tuples(
+            st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''-"]), stripped_text(st.one_of(CJK, TRICKY), 8)
+        ).map("".join),
+    ),
     phone=st.one_of(st.just(""), st.from_regex(r"(\+86 |-|=)?1[0-9]{10}", fullmatch=True)),
     residents=st.integers(0, 99),
     owner_key=st.one_of(st.none(), stripped_text(st.one_of(ASCII, CJK, TRICKY), 8)),

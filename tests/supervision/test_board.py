@@ -26,11 +26,22 @@ async def test_anyone_reads_the_board_with_actions_updates_and_evidence(client):
     world = await build_world()
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
-    await drafted_action(world, decided.adopted, title="清理车库积水", party_kind="committee",
-                         responsible=str(world.users["committee_alpha"]), budget="", funding_source="")
+    await drafted_action(
+        world,
+        decided.adopted,
+        title="清理车库积水",
+        party_kind="committee",
+        responsible=str(world.users["committee_alpha"]),
+        budget="",
+        funding_source="",
+    )
     await login(client, "pm_alpha")
-    await post(client, "/compounds/alpha/actions/1/updates", {"text": "灯具已安装", "move": "complete"},
-               files=[("files", ("after.jpg", picture(), "image/jpeg"))])
+    await post(
+        client,
+        "/compounds/alpha/actions/1/updates",
+        {"text": "灯具已安装", "move": "complete"},
+        files=[("files", ("after.jpg", picture(), "image/jpeg"))],
+    )
     client.cookies.clear()
     response = await client.get("/c/alpha/board")
     assert response.status_code == 200
@@ -60,8 +71,15 @@ async def test_an_action_of_another_compound_is_not_on_this_board(client):
 
 async def test_a_draft_meeting_is_not_announced_on_the_board(client):
     world = await build_world()
-    await Meeting.insert(Meeting(compound=world.compounds["alpha"], kind="council", title="尚未发布的议事会",
-                                 starts_at=datetime.now(UTC) + timedelta(days=9), place="活动室"))
+    await Meeting.insert(
+        Meeting(
+            compound=world.compounds["alpha"],
+            kind="council",
+            title="尚未发布的议事会",
+            starts_at=datetime.now(UTC) + timedelta(days=9),
+            place="活动室",
+        )
+    )
     assert "尚未发布的议事会" not in text_of((await client.get("/c/alpha/board")).text)
 
 
@@ -96,7 +114,7 @@ async def test_the_board_shows_closed_votes_with_their_figures_and_links_each_ac
     assert "增设收费道闸" in text and "未通过" in text
     assert "同意 1 · 反对 2 · 弃权 0，共 3 票" in text
     ballots = {b["agenda_item"]: b["id"] for b in await Ballot.select(Ballot.id, Ballot.agenda_item)}
-    assert f'/c/alpha/results/{ballots[decided.failed]}' in response.text
+    assert f"/c/alpha/results/{ballots[decided.failed]}" in response.text
     action_page = await client.get("/c/alpha/board/actions/1")
     assert f'href="/c/alpha/results/{ballots[decided.adopted]}"' in action_page.text
     assert (await client.get(f"/c/alpha/results/{ballots[decided.adopted]}")).status_code == 200
@@ -107,8 +125,14 @@ async def test_once_minutes_are_issued_the_action_links_to_their_public_verifica
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     assert "会议纪要" not in text_of((await client.get("/c/alpha/board/actions/1")).text)
-    record = await documents.issue("minutes", decided.meeting, compound_id=world.compounds["alpha"],
-                                   settings=settings, principal=None, language="zh_CN")
+    record = await documents.issue(
+        "minutes",
+        decided.meeting,
+        compound_id=world.compounds["alpha"],
+        settings=settings,
+        principal=None,
+        language="zh_CN",
+    )
     page = await client.get("/c/alpha/board/actions/1")
     assert f'href="/verify/{record["code"]}"' in page.text
     assert (await client.get(f"/verify/{record['code']}")).status_code == 200

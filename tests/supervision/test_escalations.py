@@ -44,7 +44,8 @@ async def test_loading_the_community_page_moves_overdue_escalations_up(client):
     world = await build_world()
     action, escalation = await escalated(client, world)
     await Escalation.update({Escalation.opened_at: datetime.now(UTC) - timedelta(days=8)}).where(
-        Escalation.id == escalation["id"])
+        Escalation.id == escalation["id"]
+    )
     await login(client, "admin")
     page = text_of((await client.get("/communities/c1/escalations")).text)
     assert (await Escalation.select().first())["level"] == "street"
@@ -78,8 +79,9 @@ async def test_the_community_admin_closes_an_escalation_with_a_note(client):
     await login(client, "admin")
     empty = await post(client, f"/communities/c1/escalations/{escalation['id']}/close", {"note": ""})
     assert empty.status_code == 400 and "请写明处理情况" in text_of(empty.text)
-    response = await post(client, f"/communities/c1/escalations/{escalation['id']}/close",
-                          {"note": "已约谈物业，限期一周补装"})
+    response = await post(
+        client, f"/communities/c1/escalations/{escalation['id']}/close", {"note": "已约谈物业，限期一周补装"}
+    )
     assert response.status_code == 200 and "督办已办结" in text_of(response.text)
     row = await Escalation.select().first()
     assert row["closed_at"] is not None and row["closed_reason"] == "handled"
@@ -87,8 +89,14 @@ async def test_the_community_admin_closes_an_escalation_with_a_note(client):
     assert "已约谈物业，限期一周补装" in board
 
 
-ESCALATION_PAGE = [("admin", 200), ("sec_alpha", 404), ("pm_alpha", 404), ("committee_alpha", 404),
-                   ("grid_alpha1", 404), ("sec_beta", 404)]
+ESCALATION_PAGE = [
+    ("admin", 200),
+    ("sec_alpha", 404),
+    ("pm_alpha", 404),
+    ("committee_alpha", 404),
+    ("grid_alpha1", 404),
+    ("sec_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), ESCALATION_PAGE)

@@ -89,8 +89,10 @@ def test_each_month_has_its_completion_satisfaction_and_completed_count():
 
 
 def test_figures_split_by_compound():
-    facts = [ActionFact("done", date(2026, 6, 1), date(2026, 6, 1), compound_id=1),
-             ActionFact("planned", date(2026, 6, 1), compound_id=2)]
+    facts = [
+        ActionFact("done", date(2026, 6, 1), date(2026, 6, 1), compound_id=1),
+        ActionFact("planned", date(2026, 6, 1), compound_id=2),
+    ]
     split = fig.by_compound([1, 2, 3], facts, [], {2: 1}, TODAY)
     assert split[1].completion == Ratio(1, 1)
     assert split[2].completion == Ratio(0, 1) and split[2].open_escalations == 1

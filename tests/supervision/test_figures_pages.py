@@ -8,8 +8,11 @@ from tests.support import build_world, login, post, text_of
 
 async def rated(client, world):
     await done_action(world)
-    for household, verdict in (("alpha:1-1-101", "satisfied"), ("alpha:1-1-102", "basically_satisfied"),
-                               ("alpha:1-1-201", "unsatisfied")):
+    for household, verdict in (
+        ("alpha:1-1-101", "satisfied"),
+        ("alpha:1-1-102", "basically_satisfied"),
+        ("alpha:1-1-201", "unsatisfied"),
+    ):
         await as_household(client, world, household)
         await post(client, "/c/alpha/board/actions/1/rating", {"verdict": verdict})
     client.cookies.clear()
@@ -40,8 +43,15 @@ async def test_the_community_figures_compare_its_compounds(client):
     assert response.text.count("<svg") == 6
 
 
-FIGURES = [("admin", 200), ("sec_alpha", 200), ("pm_alpha", 200), ("committee_alpha", 200),
-           ("grid_alpha1", 403), ("pm_beta", 404), ("sec_beta", 404)]
+FIGURES = [
+    ("admin", 200),
+    ("sec_alpha", 200),
+    ("pm_alpha", 200),
+    ("committee_alpha", 200),
+    ("grid_alpha1", 403),
+    ("pm_beta", 404),
+    ("sec_beta", 404),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), FIGURES)

@@ -42,8 +42,11 @@ async def test_a_household_objects_with_a_photo_and_the_secretary_upholds_it(cli
     assert "出口东侧的灯不亮" in text_of(page.text) and "住户 1-1-101" in text_of(page.text)
     photo_row = await ObjectionPhoto.select().first()
     assert (await client.get(f"/compounds/alpha/actions/1/objection-photos/{photo_row['id']}")).status_code == 200
-    decided = await post(client, f"/compounds/alpha/actions/1/objections/{objection['id']}",
-                         {"decision": "uphold", "note": "经现场查看属实，责成物业补装"})
+    decided = await post(
+        client,
+        f"/compounds/alpha/actions/1/objections/{objection['id']}",
+        {"decision": "uphold", "note": "经现场查看属实，责成物业补装"},
+    )
     assert decided.status_code == 200 and "异议成立" in text_of(decided.text)
     assert (await Action.select(Action.status).where(Action.id == action["id"]).first())["status"] == "reopened"
     escalation = await Escalation.select().first()
@@ -58,8 +61,11 @@ async def test_a_dismissed_objection_leaves_the_action_done_with_the_reason_on_t
     await objected(client, world)
     objection = await Objection.select().first()
     await login(client, "sec_alpha")
-    await post(client, f"/compounds/alpha/actions/1/objections/{objection['id']}",
-               {"decision": "dismiss", "note": "东侧灯为市政路灯，已转报市政部门"})
+    await post(
+        client,
+        f"/compounds/alpha/actions/1/objections/{objection['id']}",
+        {"decision": "dismiss", "note": "东侧灯为市政路灯，已转报市政部门"},
+    )
     assert (await Action.select(Action.status).where(Action.id == action["id"]).first())["status"] == "done"
     assert not await Escalation.exists()
     board = text_of((await client.get("/c/alpha/board")).text)
@@ -72,7 +78,9 @@ async def test_a_decision_needs_its_reason(client):
     await objected(client, world)
     objection = await Objection.select().first()
     await login(client, "sec_alpha")
-    response = await post(client, f"/compounds/alpha/actions/1/objections/{objection['id']}", {"decision": "uphold", "note": ""})
+    response = await post(
+        client, f"/compounds/alpha/actions/1/objections/{objection['id']}", {"decision": "uphold", "note": ""}
+    )
     assert response.status_code == 400 and "请写明处理意见" in text_of(response.text)
     assert (await Objection.select().first())["status"] == "open"
 
@@ -89,8 +97,14 @@ async def test_an_objection_is_decided_once(client):
     assert again.status_code == 409
 
 
-DECIDE = [("pm_alpha", 403), ("committee_alpha", 403), ("grid_alpha1", 403), ("sec_beta", 404), ("pm_beta", 404),
-          ("admin", 200)]
+DECIDE = [
+    ("pm_alpha", 403),
+    ("committee_alpha", 403),
+    ("grid_alpha1", 403),
+    ("sec_beta", 404),
+    ("pm_beta", 404),
+    ("admin", 200),
+]
 
 
 @pytest.mark.parametrize(("username", "status"), DECIDE)
@@ -100,8 +114,9 @@ async def test_only_the_secretary_decides_on_objections(client, username, status
     await objected(client, world)
     objection = await Objection.select().first()
     await login(client, username)
-    response = await post(client, f"/compounds/alpha/actions/1/objections/{objection['id']}",
-                          {"decision": "uphold", "note": "同意"})
+    response = await post(
+        client, f"/compounds/alpha/actions/1/objections/{objection['id']}", {"decision": "uphold", "note": "同意"}
+    )
     assert response.status_code == status
     assert ((await Objection.select().first())["status"] == "upheld") == (status == 200)
 
@@ -120,8 +135,9 @@ async def test_an_objection_needs_a_reason_and_keeps_it_when_a_photo_is_refused(
     await as_household(client, world, "alpha:1-1-101")
     empty = await post(client, URL, {"reason": ""})
     assert empty.status_code == 400 and "请用一两句话写明问题" in text_of(empty.text)
-    bad = await post(client, URL, {"reason": "灯不亮，见附件"},
-                     files=[("photos", ("report.pdf", b"%PDF-1.4 x", "application/pdf"))])
+    bad = await post(
+        client, URL, {"reason": "灯不亮，见附件"}, files=[("photos", ("report.pdf", b"%PDF-1.4 x", "application/pdf"))]
+    )
     assert bad.status_code == 400 and "这里只收照片" in text_of(bad.text) and "灯不亮，见附件" in bad.text
     assert not await Objection.exists()
 

@@ -67,8 +67,11 @@ async def test_most_households_unsatisfied_reopen_the_action_and_escalate_it_to_
 async def test_one_unsatisfied_of_three_does_not_reopen(client):
     world = await build_world()
     action = await done_action(world)
-    for household, verdict in (("alpha:1-1-101", "unsatisfied"), ("alpha:1-1-102", "satisfied"),
-                               ("alpha:1-1-201", "basically_satisfied")):
+    for household, verdict in (
+        ("alpha:1-1-101", "unsatisfied"),
+        ("alpha:1-1-102", "satisfied"),
+        ("alpha:1-1-201", "basically_satisfied"),
+    ):
         await rate(client, world, household, verdict)
     assert (await Action.select(Action.status).where(Action.id == action["id"]).first())["status"] == "done"
     assert not await Escalation.exists()
@@ -76,11 +79,19 @@ async def test_one_unsatisfied_of_three_does_not_reopen(client):
 
 async def test_the_compound_sets_its_own_reopening_share(client):
     world = await build_world()
-    await Compound.update({Compound.reopen_unsatisfied_numerator: 1, Compound.reopen_unsatisfied_denominator: 2,
-                           Compound.reopen_min_ratings: 4}).where(Compound.code == "alpha")
+    await Compound.update(
+        {
+            Compound.reopen_unsatisfied_numerator: 1,
+            Compound.reopen_unsatisfied_denominator: 2,
+            Compound.reopen_min_ratings: 4,
+        }
+    ).where(Compound.code == "alpha")
     action = await done_action(world)
-    for household, verdict in (("alpha:1-1-101", "unsatisfied"), ("alpha:1-1-102", "unsatisfied"),
-                               ("alpha:1-1-201", "satisfied")):
+    for household, verdict in (
+        ("alpha:1-1-101", "unsatisfied"),
+        ("alpha:1-1-102", "unsatisfied"),
+        ("alpha:1-1-201", "satisfied"),
+    ):
         await rate(client, world, household, verdict)
     assert (await Action.select(Action.status).where(Action.id == action["id"]).first())["status"] == "done"
     await rate(client, world, "alpha:2-1-101", "satisfied")  # 2 of 4 is not more than half

@@ -47,8 +47,14 @@ def test_a_nonsense_share_is_refused(bad):
         ReopenShare(**bad)
 
 
-@given(st.integers(0, 200), st.integers(0, 200), st.integers(0, 200),
-       st.integers(0, 10), st.integers(1, 10), st.integers(1, 20))
+@given(
+    st.integers(0, 200),
+    st.integers(0, 200),
+    st.integers(0, 200),
+    st.integers(0, 10),
+    st.integers(1, 10),
+    st.integers(1, 20),
+)
 def test_reopening_matches_the_rational_comparison(s, b, u, numerator, denominator, minimum):
     from fractions import Fraction
 

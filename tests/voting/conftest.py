@@ -30,6 +30,7 @@ def english_messages():
 @pytest.fixture
 async def resident(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     """A second browser, for a resident, on the same running app."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL,
-                                 follow_redirects=True) as other:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE_URL, follow_redirects=True
+    ) as other:
         yield other

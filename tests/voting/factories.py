@@ -11,28 +11,57 @@ from yishi.roster.tables import Household, Party
 from tests.support import World
 
 
-async def make_meeting(world: World, compound: str = "alpha", *, kind: str = "bench_meeting",
-                       title: str = "3号楼板凳会", building_ids: Sequence[int] = (),
-                       status: str = "published") -> int:
-    rows = await Meeting.insert(Meeting(
-        compound=world.compounds[compound], kind=kind, title=title,
-        starts_at=datetime.now(UTC) + timedelta(days=1), place="3号楼下凉亭",
-        building_ids=list(building_ids), status=status,
-    )).returning(Meeting.id)
+async def make_meeting(
+    world: World,
+    compound: str = "alpha",
+    *,
+    kind: str = "bench_meeting",
+    title: str = "3号楼板凳会",
+    building_ids: Sequence[int] = (),
+    status: str = "published",
+) -> int:
+    rows = await Meeting.insert(
+        Meeting(
+            compound=world.compounds[compound],
+            kind=kind,
+            title=title,
+            starts_at=datetime.now(UTC) + timedelta(days=1),
+            place="3号楼下凉亭",
+            building_ids=list(building_ids),
+            status=status,
+        )
+    ).returning(Meeting.id)
     return rows[0]["id"]
 
 
-async def make_item(meeting_id: int, rule: str, *, title: str = "是否在3号楼东侧加装电动车充电桩",
-                    options: Sequence[str] = (), on_notice: bool = True, withdrawn: bool = False,
-                    proposal: int | None = None, kind: str = "decision") -> int:
+async def make_item(
+    meeting_id: int,
+    rule: str,
+    *,
+    title: str = "是否在3号楼东侧加装电动车充电桩",
+    options: Sequence[str] = (),
+    on_notice: bool = True,
+    withdrawn: bool = False,
+    proposal: int | None = None,
+    kind: str = "decision",
+) -> int:
     position = await AgendaItem.count().where(AgendaItem.meeting == meeting_id) + 1
-    rows = await AgendaItem.insert(AgendaItem(
-        meeting=meeting_id, position=position, kind=kind, title=title, full_text=title,
-        question=f"{title}？", options=list(options), rule=rule, proposal=proposal,
-        on_published_notice=on_notice,
-        withdrawn_at=datetime.now(UTC) if withdrawn else None,
-        withdrawn_reason="提议人撤回" if withdrawn else "",
-    )).returning(AgendaItem.id)
+    rows = await AgendaItem.insert(
+        AgendaItem(
+            meeting=meeting_id,
+            position=position,
+            kind=kind,
+            title=title,
+            full_text=title,
+            question=f"{title}？",
+            options=list(options),
+            rule=rule,
+            proposal=proposal,
+            on_published_notice=on_notice,
+            withdrawn_at=datetime.now(UTC) if withdrawn else None,
+            withdrawn_reason="提议人撤回" if withdrawn else "",
+        )
+    ).returning(AgendaItem.id)
     return rows[0]["id"]
 
 

@@ -20,14 +20,23 @@ from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, SecretChoic
 NOW = datetime(2026, 11, 23, 6, 5, tzinfo=UTC)  # 14:05 in China
 
 
-async def open_vote(world: World, rule: str = "majority_of_cast", *, compound: str = "alpha",
-                    settings: BallotSettings | None = None, meeting_kind: str = "bench_meeting",
-                    building_ids: tuple[int, ...] = (), options: tuple[str, ...] = (),
-                    on_notice: bool = True, at: datetime = NOW) -> int:
+async def open_vote(
+    world: World,
+    rule: str = "majority_of_cast",
+    *,
+    compound: str = "alpha",
+    settings: BallotSettings | None = None,
+    meeting_kind: str = "bench_meeting",
+    building_ids: tuple[int, ...] = (),
+    options: tuple[str, ...] = (),
+    on_notice: bool = True,
+    at: datetime = NOW,
+) -> int:
     meeting = await make_meeting(world, compound, kind=meeting_kind, building_ids=building_ids)
     item = await make_item(meeting, rule, options=options, on_notice=on_notice)
-    return await service.open_ballot(world.compounds[compound], item, settings or BallotSettings(),
-                                     actor=world.users["sec_alpha"], at=at)
+    return await service.open_ballot(
+        world.compounds[compound], item, settings or BallotSettings(), actor=world.users["sec_alpha"], at=at
+    )
 
 
 def hh(world: World, label: str) -> int:
@@ -52,7 +61,8 @@ async def test_an_empty_building_list_puts_the_whole_compound_on_the_roll(world:
 async def test_later_roster_edits_do_not_change_an_open_ballots_roll(world: World):
     ballot_id = await open_vote(world, "civil_code_ordinary", meeting_kind="owners_decision")
     await Household.update({Household.exclusive_area: 55555, Household.owner_key: "new-owner"}).where(
-        Household.id == hh(world, "1-1-101"))
+        Household.id == hh(world, "1-1-101")
+    )
     entry = next(e for e in await service.roll(ballot_id) if e["label"] == "1-1-101")
     assert entry["area"] == 9000 and entry["owner_key"] is None
 
@@ -61,8 +71,9 @@ async def test_an_in_room_vote_has_the_signed_in_households_as_its_roll(world: W
     meeting = await make_meeting(world)
     await sign_in(meeting, [hh(world, "1-1-101"), hh(world, "2-1-102")])
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item,
-                                          BallotSettings(roll_source="attendees"), actor=None, at=NOW)
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(roll_source="attendees"), actor=None, at=NOW
+    )
     assert [e["label"] for e in await service.roll(ballot_id)] == ["1-1-101", "2-1-102"]
 
 
@@ -112,8 +123,12 @@ async def test_an_owners_vote_on_an_item_not_on_the_published_notice_is_refused(
 
 async def test_an_owners_decision_cannot_be_put_only_to_those_in_the_room(world: World):
     with pytest.raises(FormErrors) as error:
-        await open_vote(world, "civil_code_ordinary", meeting_kind="owners_decision",
-                        settings=BallotSettings(roll_source="attendees"))
+        await open_vote(
+            world,
+            "civil_code_ordinary",
+            meeting_kind="owners_decision",
+            settings=BallotSettings(roll_source="attendees"),
+        )
     assert "roll_source" in error.value.errors
 
 
@@ -276,8 +291,15 @@ async def test_a_voided_vote_is_audited_and_frees_the_voter(world: World):
 
 async def test_a_proxy_vote_records_the_holder_and_the_authorization(world: World):
     ballot_id = await open_vote(world)
-    await service.record_proxy_vote(ballot_id, "1-1-101", "yes", " 王  秀英 ", "2026-11-20 签字委托书，限本次会议",
-                                    actor=world.users["sec_alpha"], at=NOW)
+    await service.record_proxy_vote(
+        ballot_id,
+        "1-1-101",
+        "yes",
+        " 王  秀英 ",
+        "2026-11-20 签字委托书，限本次会议",
+        actor=world.users["sec_alpha"],
+        at=NOW,
+    )
     vote = await BallotVote.select().first()
     assert (vote["proxy_holder"], vote["channel"]) == ("王 秀英", "proxy")
     assert vote["proxy_authorization"].startswith("2026-11-20")
@@ -313,11 +335,13 @@ async def test_the_proxy_cap_limits_owners_per_holder_across_the_meetings_items(
 async def test_a_grid_worker_enters_paper_ballots_only_for_their_buildings(world: World):
     ballot_id = await open_vote(world)
     limit = frozenset({world.buildings[("alpha", "1")]})
-    await service.record_paper_vote(ballot_id, "1-1-101", "yes", "1", actor=world.users["grid_alpha1"],
-                                    allowed_buildings=limit, at=NOW)
+    await service.record_paper_vote(
+        ballot_id, "1-1-101", "yes", "1", actor=world.users["grid_alpha1"], allowed_buildings=limit, at=NOW
+    )
     with pytest.raises(Forbidden):
-        await service.record_paper_vote(ballot_id, "2-1-101", "yes", "2", actor=world.users["grid_alpha1"],
-                                        allowed_buildings=limit, at=NOW)
+        await service.record_paper_vote(
+            ballot_id, "2-1-101", "yes", "2", actor=world.users["grid_alpha1"], allowed_buildings=limit, at=NOW
+        )
 
 
 async def test_a_paper_serial_is_entered_once(world: World):
@@ -336,8 +360,9 @@ async def test_a_show_of_hands_replaces_per_voter_counting(world: World):
     await sign_in(meeting, [hh(world, u) for u in ("1-1-101", "1-1-102", "1-1-201", "2-1-101")])
     item = await make_item(meeting, "majority_of_cast")
     user = world.users["sec_alpha"]
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item,
-                                          BallotSettings(roll_source="attendees"), actor=user, at=NOW)
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(roll_source="attendees"), actor=user, at=NOW
+    )
     with pytest.raises(FormErrors):
         await service.record_hand_count(ballot_id, "3", "1", "1", actor=user, at=NOW)  # 5 hands, 4 voters
     await service.record_hand_count(ballot_id, "3", "1", "0", actor=user, at=NOW)
@@ -372,8 +397,9 @@ async def test_a_vote_short_of_participation_is_extended_with_its_reason(world: 
     ballot_id = await open_vote(world, "civil_code_ordinary", meeting_kind="owners_decision", settings=settings)
     with pytest.raises(FormErrors):
         await service.extend_ballot(ballot_id, "2026-11-30T18:00", "", actor=world.users["sec_alpha"], at=NOW)
-    await service.extend_ballot(ballot_id, "2026-11-30T18:00", "参与表决面积不足三分之二，延长一周",
-                                actor=world.users["sec_alpha"], at=NOW)
+    await service.extend_ballot(
+        ballot_id, "2026-11-30T18:00", "参与表决面积不足三分之二，延长一周", actor=world.users["sec_alpha"], at=NOW
+    )
     ballot = await service.ballot_in_compound(world.compounds["alpha"], ballot_id)
     assert ballot["closes_at"] == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     assert ballot["extensions"][0]["reason"] == "参与表决面积不足三分之二，延长一周"
@@ -416,7 +442,8 @@ async def test_the_receipt_list_shows_units_and_areas_but_no_names(world: World)
     ballot = await service.ballot_in_compound(world.compounds["alpha"], ballot_id)
     lines = await service.receipt_list(ballot)
     assert [(r.receipt_code, r.choice, r.units, r.area) for r in lines] == [
-        (receipt.receipt_code, "yes", ("1-1-102",), 10000)]
+        (receipt.receipt_code, "yes", ("1-1-102",), 10000)
+    ]
 
 
 # Secret ballots -----------------------------------------------------------------------
@@ -432,7 +459,12 @@ async def test_a_secret_ballot_keeps_who_took_part_apart_from_what_was_chosen(wo
     assert {c["choice"] for c in choices} == {"yes", "no"}
     assert first.receipt_code[:9] in {c["receipt_code"] for c in choices}
     assert {column._meta.name for column in SecretChoice._meta.columns} == {
-        "id", "ballot", "stream", "receipt_code", "choice"}
+        "id",
+        "ballot",
+        "stream",
+        "receipt_code",
+        "choice",
+    }
     history = await audit.history("ballot", ballot_id)
     assert all("choice" not in h["detail"] and "receipt_code" not in h["detail"] for h in history)
 
@@ -445,8 +477,7 @@ async def test_a_secret_ballots_choices_are_rewritten_in_receipt_order_at_closin
     await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], at=NOW)
     after = await SecretChoice.select()
     assert {c["id"] for c in before}.isdisjoint({c["id"] for c in after})
-    assert {(c["receipt_code"], c["choice"]) for c in after} == {
-        (c["receipt_code"], c["choice"]) for c in before}
+    assert {(c["receipt_code"], c["choice"]) for c in after} == {(c["receipt_code"], c["choice"]) for c in before}
 
 
 async def test_a_secret_vote_is_voided_by_its_receipt_code(world: World):
@@ -454,16 +485,24 @@ async def test_a_secret_vote_is_voided_by_its_receipt_code(world: World):
     receipt = await service.record_paper_vote(ballot_id, "1-1-101", "no", "S-1", actor=world.users["sec_alpha"], at=NOW)
     vote_id = (await BallotVote.select(BallotVote.id).first())["id"]
     with pytest.raises(FormErrors) as error:
-        await service.void_vote(ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"], receipt_code="K7Q2-M9XD")
+        await service.void_vote(
+            ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"], receipt_code="K7Q2-M9XD"
+        )
     assert "receipt_code" in error.value.errors
-    await service.void_vote(ballot_id, vote_id, "未签名", actor=world.users["committee_alpha"],
-                            receipt_code=receipt.receipt_code.lower().replace("-", ""))
+    await service.void_vote(
+        ballot_id,
+        vote_id,
+        "未签名",
+        actor=world.users["committee_alpha"],
+        receipt_code=receipt.receipt_code.lower().replace("-", ""),
+    )
     assert await SecretChoice.count() == 0
 
 
 async def test_a_secret_ballots_export_recounts_without_any_real_area_of_a_participant(world: World):
-    ballot_id = await open_vote(world, "civil_code_ordinary", meeting_kind="owners_decision",
-                                settings=BallotSettings(secret=True))
+    ballot_id = await open_vote(
+        world, "civil_code_ordinary", meeting_kind="owners_decision", settings=BallotSettings(secret=True)
+    )
     for label, choice in (("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-201", "no"), ("2-1-101", "yes")):
         await service.cast_link_vote(ballot_id, hh(world, label), choice, at=NOW)
     result = await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], at=NOW)
@@ -541,7 +580,8 @@ async def test_city_results_are_refused_where_link_votes_bind(world: World):
 
 async def test_served_non_voters_are_counted_with_the_majority_beside_the_actual_figures(world: World):
     await Compound.update({Compound.deemed_votes_clause: "《银河湾小区业主大会议事规则》第十八条"}).where(
-        Compound.id == world.compounds["alpha"])
+        Compound.id == world.compounds["alpha"]
+    )
     ballot_id = await open_vote(world, "civil_code_ordinary", meeting_kind="owners_decision")
     user = world.users["sec_alpha"]
     for label, choice in (("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-201", "no")):
@@ -568,10 +608,17 @@ async def test_service_is_not_recorded_where_the_compound_has_no_deemed_clause(w
 async def test_closing_a_passed_item_tells_its_proposal(world: World):
     from yishi.proposals.tables import Proposal, ProposalEvent
 
-    rows = await Proposal.insert(Proposal(
-        compound=world.compounds["alpha"], number=1, title="加装充电桩", problem="电动车在楼道充电有火灾隐患",
-        category="safety", source="resident", status="accepted",
-    )).returning(Proposal.id)
+    rows = await Proposal.insert(
+        Proposal(
+            compound=world.compounds["alpha"],
+            number=1,
+            title="加装充电桩",
+            problem="电动车在楼道充电有火灾隐患",
+            category="safety",
+            source="resident",
+            status="accepted",
+        )
+    ).returning(Proposal.id)
     proposal_id = rows[0]["id"]
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast", proposal=proposal_id)

@@ -15,8 +15,9 @@ from yishi.voting.tables import BallotVote
 async def _ballot(world: World) -> int:
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item, BallotSettings(),
-                                          actor=world.users["sec_alpha"])
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(), actor=world.users["sec_alpha"]
+    )
     await service.cast_link_vote(ballot_id, world.households["alpha:2-1-101"], "yes")
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "no")
     return ballot_id
@@ -24,7 +25,8 @@ async def _ballot(world: World) -> int:
 
 async def _vote_of(ballot_id: int, label: str) -> int:
     rows = await BallotVote.select(BallotVote.id, BallotVote.roll_entry.label.as_alias("label")).where(
-        BallotVote.ballot == ballot_id)
+        BallotVote.ballot == ballot_id
+    )
     return next(r["id"] for r in rows if r["label"] == label)
 
 
@@ -44,7 +46,8 @@ async def test_a_grid_worker_cannot_void_a_vote_of_another_building(client: http
 
 
 async def test_a_grid_worker_sees_only_their_buildings_on_the_console_and_the_roll(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     await login(client, "grid_alpha1")
     console = text_of((await client.get(f"/compounds/alpha/ballots/{ballot_id}")).text)

@@ -7,8 +7,13 @@ from yishi.voting.chart import PLOT_WIDTH, tally_chart
 
 def figures(rule: str = "majority_of_cast", **counts: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "rule": rule, "ballots_cast": 0, "total_owners": 10, "participating_owners": 0,
-        "total_area_m2": "1000.00", "participating_area_m2": "0.00", "options": [],
+        "rule": rule,
+        "ballots_cast": 0,
+        "total_owners": 10,
+        "participating_owners": 0,
+        "total_area_m2": "1000.00",
+        "participating_area_m2": "0.00",
+        "options": [],
     }
     for choice in ("yes", "no", "abstain"):
         base.update({f"{choice}_ballots": 0, f"{choice}_owners": 0, f"{choice}_area_m2": "0.00"})
@@ -42,9 +47,18 @@ def test_an_empty_tally_has_no_bars_and_no_leader():
 
 
 def test_a_civil_code_tally_draws_owners_and_their_area_against_those_who_took_part():
-    chart = tally_chart(figures(
-        "civil_code_ordinary", ballots_cast=4, participating_owners=4, participating_area_m2="400.00",
-        yes_owners=3, yes_area_m2="300.01", no_owners=1, no_area_m2="99.99"))
+    chart = tally_chart(
+        figures(
+            "civil_code_ordinary",
+            ballots_cast=4,
+            participating_owners=4,
+            participating_area_m2="400.00",
+            yes_owners=3,
+            yes_area_m2="300.01",
+            no_owners=1,
+            no_area_m2="99.99",
+        )
+    )
     took_part, yes, no, _abstain = chart.rows
     assert (took_part.count.part, took_part.count.whole) == (4, 10)
     assert (took_part.area.part, took_part.area.whole) == (40000, 100000)
@@ -55,10 +69,17 @@ def test_a_civil_code_tally_draws_owners_and_their_area_against_those_who_took_p
 
 def test_options_are_drawn_in_ballot_order_with_the_most_chosen_leading():
     options = ["方案一", "方案二", "方案三"]
-    chart = tally_chart(figures(ballots_cast=5, abstain_ballots=1, options=[
-        {"label": "方案二", "ballots": 3, "owners": 3, "area_m2": "0.00"},
-        {"label": "方案一", "ballots": 1, "owners": 1, "area_m2": "0.00"},
-    ]), options)
+    chart = tally_chart(
+        figures(
+            ballots_cast=5,
+            abstain_ballots=1,
+            options=[
+                {"label": "方案二", "ballots": 3, "owners": 3, "area_m2": "0.00"},
+                {"label": "方案一", "ballots": 1, "owners": 1, "area_m2": "0.00"},
+            ],
+        ),
+        options,
+    )
     assert [r.code for r in chart.rows] == ["took_part", *options, "abstain"]
     assert [r.count.part for r in chart.rows[1:]] == [1, 3, 0, 1]
     assert [r.code for r in chart.rows if r.leading] == ["方案二"]

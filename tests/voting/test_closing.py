@@ -26,12 +26,18 @@ ROLL = ("1-1-101", "1-1-102", "1-1-201", "2-1-101", "2-1-102", "2-1-201")
 
 async def _owners_decision(world: World) -> int:
     meeting = await make_meeting(world, kind="owners_decision")
-    await Meeting.update({Meeting.votes_open_at: VOTES_OPEN, Meeting.votes_close_at: VOTES_CLOSE,
-                          Meeting.published_at: PUBLISHED}).where(Meeting.id == meeting)
+    await Meeting.update(
+        {Meeting.votes_open_at: VOTES_OPEN, Meeting.votes_close_at: VOTES_CLOSE, Meeting.published_at: PUBLISHED}
+    ).where(Meeting.id == meeting)
     item = await make_item(meeting, "civil_code_ordinary")
     # The secretary opens it the minute the notice is out, asking to close by hand.
-    return await service.open_ballot(world.compounds["alpha"], item, BallotSettings(),
-                                     actor=world.users["sec_alpha"], at=PUBLISHED + timedelta(minutes=1))
+    return await service.open_ballot(
+        world.compounds["alpha"],
+        item,
+        BallotSettings(),
+        actor=world.users["sec_alpha"],
+        at=PUBLISHED + timedelta(minutes=1),
+    )
 
 
 async def test_a_vote_on_a_published_notice_takes_votes_only_in_the_announced_period(world: World):
@@ -43,8 +49,9 @@ async def test_a_vote_on_a_published_notice_takes_votes_only_in_the_announced_pe
         await service.cast_link_vote(ballot_id, household, "yes", at=PUBLISHED + timedelta(minutes=3))
     await service.cast_link_vote(ballot_id, household, "yes", at=VOTES_OPEN + timedelta(hours=1))
     with pytest.raises(DomainError, match="ended"):
-        await service.cast_link_vote(ballot_id, world.households["alpha:1-1-102"], "yes",
-                                     at=VOTES_CLOSE + timedelta(minutes=1))
+        await service.cast_link_vote(
+            ballot_id, world.households["alpha:1-1-102"], "yes", at=VOTES_CLOSE + timedelta(minutes=1)
+        )
 
 
 async def test_it_cannot_close_before_the_announced_end_while_anyone_on_the_roll_has_not_voted(world: World):
@@ -73,8 +80,13 @@ async def test_the_vote_closes_freely_once_the_announced_period_is_over(world: W
 
 async def test_an_extended_vote_cannot_be_closed_before_its_new_end(world: World):
     ballot_id = await _owners_decision(world)
-    await service.extend_ballot(ballot_id, "2026-12-23T18:00", "参与表决面积不足", actor=world.users["sec_alpha"],
-                                at=VOTES_CLOSE - timedelta(hours=1))
+    await service.extend_ballot(
+        ballot_id,
+        "2026-12-23T18:00",
+        "参与表决面积不足",
+        actor=world.users["sec_alpha"],
+        at=VOTES_CLOSE - timedelta(hours=1),
+    )
     ballot = await service.ballot_in_compound(world.compounds["alpha"], ballot_id)
     assert ballot["closes_at"] > VOTES_CLOSE
     with pytest.raises(DomainError, match="cannot close before then"):
@@ -85,22 +97,34 @@ async def test_an_owners_vote_of_an_older_notice_is_bound_by_its_own_closing_tim
     meeting = await make_meeting(world, kind="owners_decision")
     item = await make_item(meeting, "civil_code_ordinary")
     closes_at = PUBLISHED + timedelta(days=20)
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item, BallotSettings(closes_at=closes_at),
-                                          actor=world.users["sec_alpha"], at=PUBLISHED)
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"],
+        item,
+        BallotSettings(closes_at=closes_at),
+        actor=world.users["sec_alpha"],
+        at=PUBLISHED,
+    )
     with pytest.raises(DomainError, match="cannot close before then"):
-        await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], reason="提前结束",
-                                   at=PUBLISHED + timedelta(minutes=3))
+        await service.close_ballot(
+            ballot_id, actor=world.users["sec_alpha"], reason="提前结束", at=PUBLISHED + timedelta(minutes=3)
+        )
 
 
 async def _bench_vote(world: World, closes_at: datetime) -> int:
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    return await service.open_ballot(world.compounds["alpha"], item, BallotSettings(closes_at=closes_at),
-                                     actor=world.users["sec_alpha"], at=PUBLISHED)
+    return await service.open_ballot(
+        world.compounds["alpha"],
+        item,
+        BallotSettings(closes_at=closes_at),
+        actor=world.users["sec_alpha"],
+        at=PUBLISHED,
+    )
 
 
 async def test_closing_another_vote_early_needs_a_reason_which_the_result_shows(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _bench_vote(world, datetime.now(UTC) + timedelta(days=2))
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "yes")
     with pytest.raises(FormErrors) as error:
@@ -122,11 +146,13 @@ async def test_closing_another_vote_early_needs_a_reason_which_the_result_shows(
 async def test_the_console_of_a_bound_vote_offers_no_early_close(client: httpx.AsyncClient, world: World):
     meeting = await make_meeting(world, kind="owners_decision")
     now = datetime.now(UTC)
-    await Meeting.update({Meeting.votes_open_at: now - timedelta(hours=1),
-                          Meeting.votes_close_at: now + timedelta(days=3)}).where(Meeting.id == meeting)
+    await Meeting.update(
+        {Meeting.votes_open_at: now - timedelta(hours=1), Meeting.votes_close_at: now + timedelta(days=3)}
+    ).where(Meeting.id == meeting)
     item = await make_item(meeting, "civil_code_ordinary")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item, BallotSettings(),
-                                          actor=world.users["sec_alpha"])
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(), actor=world.users["sec_alpha"]
+    )
     await login(client, "sec_alpha")
     console = f"/compounds/alpha/ballots/{ballot_id}"
     html = (await client.get(console)).text

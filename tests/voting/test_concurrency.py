@@ -34,8 +34,7 @@ async def test_a_thousand_simultaneous_submissions_for_one_household_over_every_
             case 2:
                 return service.record_room_vote(ballot_id, "2-1-101", "abstain", actor=user, at=NOW)
             case _:
-                return service.record_proxy_vote(ballot_id, "2-1-101", "yes", "王秀英", "委托书",
-                                                 actor=user, at=NOW)
+                return service.record_proxy_vote(ballot_id, "2-1-101", "yes", "王秀英", "委托书", actor=user, at=NOW)
 
     outcomes = await asyncio.gather(*(attempt(n) for n in range(1000)), return_exceptions=True)
     receipts = [o for o in outcomes if isinstance(o, service.Receipt)]
@@ -45,16 +44,18 @@ async def test_a_thousand_simultaneous_submissions_for_one_household_over_every_
     assert len(receipts) == 1 and len(refused) == 999
     counted = await BallotVote.select().where(BallotVote.voided_at.is_null())
     assert len(counted) == 1 and counted[0]["receipt_code"] == receipts[0].receipt_code
-    assert (await service.current_count(await service.ballot_in_compound(world.compounds["alpha"], ballot_id))
-            ).actual.cast == 1
+    assert (
+        await service.current_count(await service.ballot_in_compound(world.compounds["alpha"], ballot_id))
+    ).actual.cast == 1
 
 
 async def test_simultaneous_changes_of_a_link_vote_leave_one_vote_with_the_last_choice(world: World):
     ballot_id = await _ballot(world, BallotSettings(changeable=True))
     household = world.households["alpha:1-1-102"]
     choices = ["yes", "no", "abstain"] * 7
-    outcomes = await asyncio.gather(*(service.cast_link_vote(ballot_id, household, c, at=NOW) for c in choices),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(service.cast_link_vote(ballot_id, household, c, at=NOW) for c in choices), return_exceptions=True
+    )
     assert all(isinstance(o, service.Receipt) for o in outcomes), outcomes
     counted = await BallotVote.select()
     assert len(counted) == 1

@@ -69,8 +69,9 @@ def test_when_owners_are_tied_the_larger_area_is_the_majority():
 
 def test_a_perfect_tie_deems_nothing():
     roll = [RollLine("a", "h:a", 100), RollLine("b", "h:b", 100), RollLine("c", "h:c", 100, served=True)]
-    count = count_open(Rule.CIVIL_CODE_ORDINARY, None, roll,
-                       [CastVote("a", "h:a", "yes"), CastVote("b", "h:b", "no")], deemed=True)
+    count = count_open(
+        Rule.CIVIL_CODE_ORDINARY, None, roll, [CastVote("a", "h:a", "yes"), CastVote("b", "h:b", "no")], deemed=True
+    )
     assert count.deemed_choice is None and count.deemed is not None
     assert count.deemed.participating_owners == 2
 
@@ -78,8 +79,7 @@ def test_a_perfect_tie_deems_nothing():
 def test_a_secret_export_recounts_the_same_without_real_areas():
     participants = [("h:1", "count"), ("o:zhang", "count"), ("h:4", "count")]
     choices = [("AAAA-1111", "yes", "count"), ("BBBB-2222", "yes", "count"), ("CCCC-3333", "no", "count")]
-    sums = [SecretSum("count", "yes", 2, 30000), SecretSum("count", "no", 1, 8000),
-            SecretSum("count", "abstain", 0, 0)]
+    sums = [SecretSum("count", "yes", 2, 30000), SecretSum("count", "no", 1, 8000), SecretSum("count", "abstain", 0, 0)]
     count = count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices, sums)
     assert count.exports is not None
     recount = load_and_tally("civil_code_ordinary", count.exports.roll_csv, count.exports.votes_csv)
@@ -97,18 +97,29 @@ def test_a_secret_count_refuses_sums_that_do_not_match_the_participants():
     participants = [("h:1", "count"), ("h:4", "count")]
     choices = [("AAAA-1111", "yes", "count"), ("CCCC-3333", "no", "count")]
     with pytest.raises(ValueError, match="weights"):
-        count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices,
-                     [SecretSum("count", "yes", 1, 9000), SecretSum("count", "no", 1, 9000)])
+        count_secret(
+            Rule.CIVIL_CODE_ORDINARY,
+            None,
+            ROLL,
+            participants,
+            choices,
+            [SecretSum("count", "yes", 1, 9000), SecretSum("count", "no", 1, 9000)],
+        )
     with pytest.raises(ValueError, match="sums"):
-        count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices,
-                     [SecretSum("count", "yes", 2, 17000)])
+        count_secret(Rule.CIVIL_CODE_ORDINARY, None, ROLL, participants, choices, [SecretSum("count", "yes", 2, 17000)])
 
 
 def test_participation_of_a_sealed_ballot_says_nothing_of_the_choices():
     figures = participation(Rule.CIVIL_CODE_ORDINARY, ROLL, ["h:1", "o:zhang"])
     assert figures == {
-        "rule": "civil_code_ordinary", "quorum_met": False, "total_area_m2": "500.00", "total_owners": 4,
-        "participating_area_m2": "300.00", "participating_owners": 2, "ballots_cast": 2, "sealed": True,
+        "rule": "civil_code_ordinary",
+        "quorum_met": False,
+        "total_area_m2": "500.00",
+        "total_owners": 4,
+        "participating_area_m2": "300.00",
+        "participating_owners": 2,
+        "ballots_cast": 2,
+        "sealed": True,
     }
 
 

@@ -14,9 +14,9 @@ from yishi.voting import service
 from yishi.voting.service import BallotSettings
 
 
-
-async def _meeting_with_ballot(world: World, settings: BallotSettings, *, title: str = "是否在3号楼东侧加装电动车充电桩",
-                               vote: bool = True) -> tuple[int, int]:
+async def _meeting_with_ballot(
+    world: World, settings: BallotSettings, *, title: str = "是否在3号楼东侧加装电动车充电桩", vote: bool = True
+) -> tuple[int, int]:
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast", title=title)
     ballot_id = await service.open_ballot(world.compounds["alpha"], item, settings, actor=world.users["sec_alpha"])
@@ -32,7 +32,8 @@ def _section(html: str, element_id: str) -> str:
 
 
 async def test_the_projector_shows_the_item_being_voted_its_tally_and_a_qr_code_to_vote(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     meeting, _ballot_id = await _meeting_with_ballot(world, BallotSettings(results_visibility="live"))
     await login(client, "sec_alpha")
     response = await client.get(f"/meetings/{meeting}/screen")
@@ -40,13 +41,14 @@ async def test_the_projector_shows_the_item_being_voted_its_tally_and_a_qr_code_
     html = response.text
     assert "是否在3号楼东侧加装电动车充电桩" in html
     assert 'sse-connect="/meetings/%d/screen/stream"' % meeting in html
-    assert '<strong>1</strong> / 6' in html  # one of the compound's six households
+    assert "<strong>1</strong> / 6" in html  # one of the compound's six households
     assert 'data-choice="yes"' in html and "1 · 100.0%" in html
     assert 'class="screen-qr"' in html and "<svg" in html.split('class="screen-qr"', 1)[1]
 
 
 async def test_the_projector_hides_the_split_until_closing_when_voters_may_not_see_it(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     meeting, ballot_id = await _meeting_with_ballot(world, BallotSettings(results_visibility="after_closing"))
     await login(client, "sec_alpha")
     html = (await client.get(f"/meetings/{meeting}/screen")).text
@@ -78,7 +80,8 @@ async def test_the_console_lists_who_has_not_voted_by_building(client: httpx.Asy
 
 
 async def test_the_console_of_a_secret_vote_gives_only_the_number_not_yet_voted(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     _meeting, ballot_id = await _meeting_with_ballot(world, BallotSettings(secret=True))
     await login(client, "sec_alpha")
     waiting = _section((await client.get(f"/compounds/alpha/ballots/{ballot_id}")).text, "not-voted")
@@ -87,7 +90,8 @@ async def test_the_console_of_a_secret_vote_gives_only_the_number_not_yet_voted(
 
 
 async def test_another_compounds_staff_cannot_open_the_projector_or_the_streams(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     meeting, ballot_id = await _meeting_with_ballot(world, BallotSettings(results_visibility="live"))
     await login(client, "sec_beta")
     assert (await client.get(f"/meetings/{meeting}/screen")).status_code == 404
@@ -97,10 +101,14 @@ async def test_another_compounds_staff_cannot_open_the_projector_or_the_streams(
 
 
 async def test_without_a_login_the_projector_and_the_console_stream_ask_to_log_in(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     meeting, ballot_id = await _meeting_with_ballot(world, BallotSettings(results_visibility="live"))
-    for path in (f"/meetings/{meeting}/screen", f"/meetings/{meeting}/screen/stream",
-                 f"/compounds/alpha/ballots/{ballot_id}/stream"):
+    for path in (
+        f"/meetings/{meeting}/screen",
+        f"/meetings/{meeting}/screen/stream",
+        f"/compounds/alpha/ballots/{ballot_id}/stream",
+    ):
         response = await client.get(path, follow_redirects=False)
         assert response.status_code in (302, 303) and "/login" in response.headers["location"], path
 

@@ -16,14 +16,17 @@ from yishi.voting.tables import Ballot, BallotVote
 
 
 async def _item(world: World, rule: str = "majority_of_cast", compound: str = "alpha", **kwargs) -> int:
-    meeting = await make_meeting(world, compound, kind="owners_decision" if rule.startswith("civil") else "bench_meeting")
+    meeting = await make_meeting(
+        world, compound, kind="owners_decision" if rule.startswith("civil") else "bench_meeting"
+    )
     return await make_item(meeting, rule, **kwargs)
 
 
 async def _ballot(world: World, rule: str = "majority_of_cast", settings: BallotSettings | None = None) -> int:
     item = await _item(world, rule)
-    return await service.open_ballot(world.compounds["alpha"], item, settings or BallotSettings(),
-                                     actor=world.users["sec_alpha"])
+    return await service.open_ballot(
+        world.compounds["alpha"], item, settings or BallotSettings(), actor=world.users["sec_alpha"]
+    )
 
 
 async def _open_link(client: httpx.AsyncClient, world: World, label: str, next_path: str) -> httpx.Response:
@@ -39,8 +42,11 @@ async def test_the_secretary_opens_a_vote_from_the_form(client: httpx.AsyncClien
     await login(client, "sec_alpha")
     page = await client.get(f"/compounds/alpha/ballots/new?item={item}")
     assert page.status_code == 200 and "发起表决" in page.text
-    response = await post(client, "/compounds/alpha/ballots", {
-        "item": str(item), "roll_source": "households", "results_visibility": "live", "timing": "by_hand"})
+    response = await post(
+        client,
+        "/compounds/alpha/ballots",
+        {"item": str(item), "roll_source": "households", "results_visibility": "live", "timing": "by_hand"},
+    )
     assert response.status_code == 200 and "表决已开始" in response.text
     assert str(response.url).startswith(f"{BASE_URL}/compounds/alpha/ballots/")
     assert await Ballot.count() == 1
@@ -49,16 +55,25 @@ async def test_the_secretary_opens_a_vote_from_the_form(client: httpx.AsyncClien
 async def test_the_open_form_keeps_what_was_typed_and_says_what_is_missing(client: httpx.AsyncClient, world: World):
     item = await _item(world)
     await login(client, "sec_alpha")
-    response = await post(client, "/compounds/alpha/ballots", {
-        "item": str(item), "roll_source": "households", "results_visibility": "after_voting",
-        "timing": "set_times", "opens_at": "2030-01-01T09:00"})
+    response = await post(
+        client,
+        "/compounds/alpha/ballots",
+        {
+            "item": str(item),
+            "roll_source": "households",
+            "results_visibility": "after_voting",
+            "timing": "set_times",
+            "opens_at": "2030-01-01T09:00",
+        },
+    )
     assert response.status_code == 400
     assert "请填写表决截止时间" in response.text and 'value="2030-01-01T09:00"' in response.text
     assert await Ballot.count() == 0
 
 
 async def test_opening_an_item_not_on_the_notice_as_an_owners_vote_is_refused_with_a_message(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     item = await _item(world, "civil_code_special", on_notice=False)
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/ballots", {"item": str(item), "roll_source": "households"})
@@ -74,16 +89,21 @@ async def test_a_property_manager_cannot_open_a_vote(client: httpx.AsyncClient, 
 
 
 async def test_a_property_manager_sees_the_console_but_cannot_close_or_enter_paper_ballots(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     await login(client, "pm_alpha")
     console = await client.get(f"/compounds/alpha/ballots/{ballot_id}")
     assert console.status_code == 200 and "录入书面表决票" not in console.text
     assert "结束表决并公布结果" not in console.text
-    for action, data in (("paper", {"voter": "1-1-101", "choice": "yes", "serial": "1"}),
-                         ("room", {"voter": "1-1-101", "choice": "yes"}),
-                         ("proxy", {"voter": "1-1-101", "choice": "yes", "holder": "王", "authorization": "x"}),
-                         ("hands", {"yes": "1"}), ("close", {}), ("extend", {})):
+    for action, data in (
+        ("paper", {"voter": "1-1-101", "choice": "yes", "serial": "1"}),
+        ("room", {"voter": "1-1-101", "choice": "yes"}),
+        ("proxy", {"voter": "1-1-101", "choice": "yes", "holder": "王", "authorization": "x"}),
+        ("hands", {"yes": "1"}),
+        ("close", {}),
+        ("extend", {}),
+    ):
         response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/{action}", data)
         assert response.status_code == 403, action
     assert await BallotVote.count() == 0
@@ -99,8 +119,11 @@ async def test_another_compounds_secretary_finds_nothing(client: httpx.AsyncClie
     assert (await client.get(f"/compounds/alpha/ballots/new?item={item}")).status_code == 404
     assert (await client.get(f"/compounds/beta/ballots/{ballot_id}")).status_code == 404
     for action in ("paper", "close"):
-        response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/{action}",
-                              {"voter": "1-1-101", "choice": "yes", "serial": "1"})
+        response = await post(
+            client,
+            f"/compounds/alpha/ballots/{ballot_id}/{action}",
+            {"voter": "1-1-101", "choice": "yes", "serial": "1"},
+        )
         assert response.status_code == 404
     response = await post(client, "/compounds/beta/ballots", {"item": str(item)})
     assert response.status_code == 404
@@ -109,27 +132,33 @@ async def test_another_compounds_secretary_finds_nothing(client: httpx.AsyncClie
 async def test_a_committee_member_enters_paper_ballots_but_cannot_close(client: httpx.AsyncClient, world: World):
     ballot_id = await _ballot(world)
     await login(client, "committee_alpha")
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/paper",
-                          {"voter": "1-1-101", "choice": "no", "serial": "B-12"})
+    response = await post(
+        client, f"/compounds/alpha/ballots/{ballot_id}/paper", {"voter": "1-1-101", "choice": "no", "serial": "B-12"}
+    )
     assert response.status_code == 200 and "回执码" in response.text
     assert (await post(client, f"/compounds/alpha/ballots/{ballot_id}/close")).status_code == 403
 
 
 async def test_a_grid_worker_cannot_enter_a_ballot_for_a_building_they_do_not_look_after(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     await login(client, "grid_alpha1")
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/paper",
-                          {"voter": "2-1-101", "choice": "no", "serial": "B-12"})
+    response = await post(
+        client, f"/compounds/alpha/ballots/{ballot_id}/paper", {"voter": "2-1-101", "choice": "no", "serial": "B-12"}
+    )
     assert response.status_code == 403 and await BallotVote.count() == 0
 
 
-async def test_a_second_paper_ballot_for_a_household_is_refused_next_to_the_form(client: httpx.AsyncClient, world: World):
+async def test_a_second_paper_ballot_for_a_household_is_refused_next_to_the_form(
+    client: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "yes")
     await login(client, "sec_alpha")
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/paper",
-                          {"voter": "1-1-101", "choice": "no", "serial": "B-12"})
+    response = await post(
+        client, f"/compounds/alpha/ballots/{ballot_id}/paper", {"voter": "1-1-101", "choice": "no", "serial": "B-12"}
+    )
     assert response.status_code == 409
     assert "该户已于" in response.text and "通过专属链接投票" in response.text
     assert 'value="B-12"' in response.text
@@ -142,8 +171,9 @@ async def test_voiding_without_a_reason_re_renders_the_form(client: httpx.AsyncC
     await login(client, "committee_alpha")
     response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/votes/{vote_id}/void", {"reason": ""})
     assert response.status_code == 400 and "请写明作废理由" in response.text
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/votes/{vote_id}/void",
-                          {"reason": "户主称手机被他人使用"})
+    response = await post(
+        client, f"/compounds/alpha/ballots/{ballot_id}/votes/{vote_id}/void", {"reason": "户主称手机被他人使用"}
+    )
     assert response.status_code == 200 and "该票已作废" in response.text
     await login(client, "pm_alpha")
     assert (await client.get(f"/compounds/alpha/ballots/{ballot_id}/votes/{vote_id}/void")).status_code == 403
@@ -153,7 +183,8 @@ async def test_voiding_without_a_reason_re_renders_the_form(client: httpx.AsyncC
 
 
 async def test_a_resident_votes_from_the_personal_link_and_a_second_attempt_is_refused(
-        resident: httpx.AsyncClient, world: World):
+    resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     page = await _open_link(resident, world, "1-1-101", f"/c/alpha/ballots/{ballot_id}")
     assert page.status_code == 200 and 'type="radio" name="choice" value="yes"' in page.text
@@ -176,7 +207,8 @@ async def test_a_vote_without_a_choice_re_renders_the_ballot(resident: httpx.Asy
 
 
 async def test_a_visitor_who_is_not_a_household_is_asked_which_household_they_are(
-        resident: httpx.AsyncClient, world: World):
+    resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     page = await resident.get(f"/c/alpha/ballots/{ballot_id}")
     assert "我住在这里" in page.text
@@ -216,11 +248,17 @@ async def test_figures_are_hidden_from_voters_until_closing_when_so_set(resident
 
 
 async def test_a_closed_vote_is_published_with_figures_receipts_and_recount_files(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world, "civil_code_ordinary")
     receipts = []
-    for label, choice in (("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-201", "no"), ("2-1-101", "yes"),
-                          ("2-1-102", "abstain")):
+    for label, choice in (
+        ("1-1-101", "yes"),
+        ("1-1-102", "yes"),
+        ("1-1-201", "no"),
+        ("2-1-101", "yes"),
+        ("2-1-102", "abstain"),
+    ):
         receipts.append(await service.cast_link_vote(ballot_id, world.households[f"alpha:{label}"], choice))
     assert (await resident.get(f"/c/alpha/results/{ballot_id}")).status_code == 404
     await login(client, "sec_alpha")
@@ -270,7 +308,8 @@ async def test_the_ballots_page_lists_items_waiting_for_their_vote(client: httpx
 
 
 async def test_city_results_are_uploaded_and_a_conflict_resolved_from_the_console(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     from yishi.roster.tables import Compound
 
     await Compound.update({Compound.link_votes_binding: False}).where(Compound.id == world.compounds["alpha"])
@@ -289,11 +328,13 @@ async def test_city_results_are_uploaded_and_a_conflict_resolved_from_the_consol
     refused = await post(client, f"{console}/close")
     assert refused.status_code == 400 and "请先处理书面表决票与市电子投票系统结果之间的全部冲突" in refused.text
     [conflict] = await service.conflicts(ballot_id)
-    response = await post(client, f"{console}/conflicts",
-                          {"voter_key": conflict.voter_key, "keep": "city", "reason": ""})
+    response = await post(
+        client, f"{console}/conflicts", {"voter_key": conflict.voter_key, "keep": "city", "reason": ""}
+    )
     assert response.status_code == 400 and "请写明以此票为准的理由" in response.text
-    response = await post(client, f"{console}/conflicts",
-                          {"voter_key": conflict.voter_key, "keep": "city", "reason": "业主称书面票填错"})
+    response = await post(
+        client, f"{console}/conflicts", {"voter_key": conflict.voter_key, "keep": "city", "reason": "业主称书面票填错"}
+    )
     assert "冲突已处理" in response.text and 'id="conflicts"' not in response.text
     await post(client, f"{console}/close")
     result = await resident.get(f"/c/alpha/results/{ballot_id}")
@@ -301,11 +342,13 @@ async def test_city_results_are_uploaded_and_a_conflict_resolved_from_the_consol
 
 
 async def test_served_non_voters_show_beside_the_actual_figures_and_have_their_own_file(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     from yishi.roster.tables import Compound
 
     await Compound.update({Compound.deemed_votes_clause: "议事规则第十八条"}).where(
-        Compound.id == world.compounds["alpha"])
+        Compound.id == world.compounds["alpha"]
+    )
     ballot_id = await _ballot(world, "civil_code_ordinary")
     for label in ("1-1-101", "1-1-102", "1-1-201"):
         await service.cast_link_vote(ballot_id, world.households[f"alpha:{label}"], "yes")
@@ -326,7 +369,8 @@ async def test_served_non_voters_show_beside_the_actual_figures_and_have_their_o
 
 
 async def test_a_show_of_hands_entered_on_the_console_is_published_without_receipts(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world)
     await login(client, "sec_alpha")
     console = f"/compounds/alpha/ballots/{ballot_id}"
@@ -340,7 +384,8 @@ async def test_a_show_of_hands_entered_on_the_console_is_published_without_recei
 
 
 async def test_a_secret_result_lists_receipts_without_units(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world, settings=BallotSettings(secret=True))
     receipt = await service.cast_link_vote(ballot_id, world.households["alpha:1-1-102"], "yes")
     await login(client, "sec_alpha")
@@ -354,21 +399,24 @@ async def test_a_secret_result_lists_receipts_without_units(
 
 
 async def test_the_secretary_extends_a_vote_and_voters_read_why(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     ballot_id = await _ballot(world, "civil_code_ordinary")
     await login(client, "sec_alpha")
     console = f"/compounds/alpha/ballots/{ballot_id}"
     response = await post(client, f"{console}/extend", {"closes_at": "2099-01-10T18:00", "reason": ""})
     assert response.status_code == 400 and 'value="2099-01-10T18:00"' in response.text
-    response = await post(client, f"{console}/extend",
-                          {"closes_at": "2099-01-10T18:00", "reason": "参与表决面积不足，延长一周"})
+    response = await post(
+        client, f"{console}/extend", {"closes_at": "2099-01-10T18:00", "reason": "参与表决面积不足，延长一周"}
+    )
     assert "表决已延长" in response.text
     page = await resident.get(f"/c/alpha/ballots/{ballot_id}")
     assert "表决已延长至 2099-01-10 18:00：参与表决面积不足，延长一周" in text_of(page.text)
 
 
 async def test_a_secret_votes_receipt_is_shown_once_and_never_kept_in_the_session(
-        resident: httpx.AsyncClient, world: World):
+    resident: httpx.AsyncClient, world: World
+):
     from yishi.accounts.tables import SessionRecord
     from yishi.voting.tables import SecretChoice
 
@@ -384,14 +432,16 @@ async def test_a_secret_votes_receipt_is_shown_once_and_never_kept_in_the_sessio
 
 
 async def test_a_secret_paper_ballots_receipt_is_shown_to_the_scrutineer_but_not_kept_in_the_session(
-        client: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, world: World
+):
     from yishi.accounts.tables import SessionRecord
     from yishi.voting.tables import SecretChoice
 
     ballot_id = await _ballot(world, settings=BallotSettings(secret=True))
     await login(client, "committee_alpha")
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/paper",
-                          {"voter": "2-1-102", "choice": "no", "serial": "S-7"})
+    response = await post(
+        client, f"/compounds/alpha/ballots/{ballot_id}/paper", {"voter": "2-1-102", "choice": "no", "serial": "S-7"}
+    )
     code = (await SecretChoice.select().first())["receipt_code"]
     assert response.status_code == 200 and f"已录入 2-1-102。回执码 {code}" in response.text
     assert "反对" not in response.text.split("<h1>")[0]

@@ -25,9 +25,7 @@ def votes_csv(*lines: str) -> str:
     return "\n".join(["voter,choice", *lines]) + "\n"
 
 
-def recount_error(
-    rule: Rule | str, roll: str, votes: str, options: list[str] | None = None
-) -> RecountError:
+def recount_error(rule: Rule | str, roll: str, votes: str, options: list[str] | None = None) -> RecountError:
     with pytest.raises(RecountError) as caught:
         load_and_tally(rule, roll, votes, options)
     return caught.value
@@ -86,27 +84,19 @@ def test_load_and_tally_counts_owners_across_units() -> None:
 
 
 def test_vote_by_a_voter_not_on_the_roll_names_its_line() -> None:
-    error = recount_error(
-        Rule.MAJORITY_OF_CAST, ROLL, votes_csv("3-1-101,yes", "3-1-102,no", "3-2-502,yes")
-    )
+    error = recount_error(Rule.MAJORITY_OF_CAST, ROLL, votes_csv("3-1-101,yes", "3-1-102,no", "3-2-502,yes"))
     assert str(error) == "line 4: voter 3-2-502 is not on the roll"
     assert (error.line, error.source) == (4, "votes")
 
 
 def test_blank_lines_are_skipped_but_still_counted() -> None:
     votes = "voter,choice\n\n3-1-101,yes\n,\n\n3-2-502,yes\n"
-    assert str(recount_error(Rule.MAJORITY_OF_CAST, ROLL, votes)) == (
-        "line 6: voter 3-2-502 is not on the roll"
-    )
+    assert str(recount_error(Rule.MAJORITY_OF_CAST, ROLL, votes)) == ("line 6: voter 3-2-502 is not on the roll")
 
 
 def test_second_vote_of_one_owner_names_its_line() -> None:
-    error = recount_error(
-        Rule.CIVIL_CODE_ORDINARY, ROLL, votes_csv("3-1-102,yes", "3-1-101,no", "3-1-103,no")
-    )
-    assert str(error) == (
-        "line 4: voter 3-1-103 belongs to owner developer, who already voted through 3-1-102"
-    )
+    error = recount_error(Rule.CIVIL_CODE_ORDINARY, ROLL, votes_csv("3-1-102,yes", "3-1-101,no", "3-1-103,no"))
+    assert str(error) == ("line 4: voter 3-1-103 belongs to owner developer, who already voted through 3-1-102")
 
 
 def test_units_of_one_owner_vote_separately_under_the_cast_rules() -> None:
@@ -125,9 +115,7 @@ def test_unknown_choice_names_its_line() -> None:
 
 
 def test_unknown_option_names_its_line() -> None:
-    error = recount_error(
-        Rule.MAJORITY_OF_CAST, ROLL, votes_csv("3-1-101,A", "3-1-102,C"), options=["A", "B"]
-    )
+    error = recount_error(Rule.MAJORITY_OF_CAST, ROLL, votes_csv("3-1-101,A", "3-1-102,C"), options=["A", "B"])
     assert str(error) == "line 3: unknown choice 'C': expected A, B or abstain"
 
 
@@ -220,9 +208,7 @@ def test_bad_option_labels_belong_to_no_file() -> None:
 
 def test_roll_is_written_with_two_decimals_and_empty_owner_keys() -> None:
     roll = [RollEntry("3-1-101", 8850), RollEntry("3-1-102", 9000, "developer")]
-    assert write_roll_csv(roll) == (
-        "voter,area_m2,owner_key\r\n3-1-101,88.50,\r\n3-1-102,90.00,developer\r\n"
-    )
+    assert write_roll_csv(roll) == ("voter,area_m2,owner_key\r\n3-1-101,88.50,\r\n3-1-102,90.00,developer\r\n")
 
 
 def test_party_without_area_is_written_with_an_empty_area() -> None:
@@ -234,9 +220,7 @@ def test_votes_are_written_with_a_header() -> None:
 
 
 CELL_TEXT = (
-    st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10)
-    .map(str.strip)
-    .filter(bool)
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10).map(str.strip).filter(bool)
 )
 
 
@@ -277,8 +261,7 @@ def test_exported_multi_option_ballot_recounts_to_the_same_result(
 
 
 def test_no_cell_of_the_recount_files_runs_as_a_formula_and_they_still_recount_exactly() -> None:
-    roll = [RollEntry("-1-101", 9000, None), RollEntry("=HYPERLINK(1)", 8000, "@G1"),
-            RollEntry("+2-201", 7000, "@G1")]
+    roll = [RollEntry("-1-101", 9000, None), RollEntry("=HYPERLINK(1)", 8000, "@G1"), RollEntry("+2-201", 7000, "@G1")]
     votes = [Vote("-1-101", "=SUM(A1)"), Vote("=HYPERLINK(1)", "保持现状")]
     roll_text, votes_text = write_roll_csv(roll), write_votes_csv(votes)
     cells = [cell for line in (roll_text + votes_text).splitlines() for cell in line.split(",")]
@@ -286,4 +269,5 @@ def test_no_cell_of_the_recount_files_runs_as_a_formula_and_they_still_recount_e
     assert parse_roll_csv(roll_text) == roll and parse_votes_csv(votes_text) == votes
     options = ["=SUM(A1)", "保持现状"]
     assert load_and_tally("majority_of_cast", roll_text, votes_text, options) == tally(
-        roll, votes, Rule.MAJORITY_OF_CAST, options)
+        roll, votes, Rule.MAJORITY_OF_CAST, options
+    )

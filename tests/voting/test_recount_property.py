@@ -26,10 +26,16 @@ OPTIONS = ("方案一", "方案二")
 _codes = itertools.count(100)
 
 households = st.lists(
-    st.tuples(st.integers(1, 20000), st.sampled_from([None, None, "owner-a", "owner-b", "developer"]),
-              st.one_of(st.none(), st.sampled_from(["yes", "no", "abstain", "方案一", "方案二"])),
-              st.sampled_from(["link", "paper", "room", "proxy"]), st.booleans()),
-    min_size=1, max_size=8)
+    st.tuples(
+        st.integers(1, 20000),
+        st.sampled_from([None, None, "owner-a", "owner-b", "developer"]),
+        st.one_of(st.none(), st.sampled_from(["yes", "no", "abstain", "方案一", "方案二"])),
+        st.sampled_from(["link", "paper", "room", "proxy"]),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 def recount(rule: str, roll_csv: str, votes_csv: str, options: tuple[str, ...]) -> dict:
@@ -48,23 +54,32 @@ def recount(rule: str, roll_csv: str, votes_csv: str, options: tuple[str, ...]) 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rule=st.sampled_from(["majority_of_cast", "two_thirds_of_cast", "civil_code_ordinary", "civil_code_special"]),
-    with_options=st.booleans(), secret=st.booleans(), deemed=st.booleans(), units=households,
+    with_options=st.booleans(),
+    secret=st.booleans(),
+    deemed=st.booleans(),
+    units=households,
 )
 async def test_the_closing_result_equals_yishi_tally_on_the_exported_files(
     world: World, rule: str, with_options: bool, secret: bool, deemed: bool, units: list
 ):
     compound_id = world.compounds["alpha"]
     await Compound.update({Compound.deemed_votes_clause: "议事规则第十八条" if deemed else ""}).where(
-        Compound.id == compound_id)
+        Compound.id == compound_id
+    )
     code = str(next(_codes))
     rows = await Building.insert(Building(compound=compound_id, code=code, name=code)).returning(Building.id)
     building_id = rows[0]["id"]
     ids = []
     for n, (area, owner_key, _choice, _channel, _served) in enumerate(units):
-        created = await Household.insert(Household(
-            building=building_id, unit=f"1-{n + 1:02d}", exclusive_area=area,
-            owner_key=f"{owner_key}-{code}" if owner_key else None, updated_at=NOW,
-        )).returning(Household.id)
+        created = await Household.insert(
+            Household(
+                building=building_id,
+                unit=f"1-{n + 1:02d}",
+                exclusive_area=area,
+                owner_key=f"{owner_key}-{code}" if owner_key else None,
+                updated_at=NOW,
+            )
+        ).returning(Household.id)
         ids.append(created[0]["id"])
     meeting = await make_meeting(world, kind="owners_decision", building_ids=[building_id])
     options = OPTIONS if with_options else ()

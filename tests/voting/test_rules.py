@@ -41,9 +41,7 @@ def votes_of(*choices: str | None) -> list[Vote]:
 
 # --- Hypothesis strategies (also used by the recount and CLI tests) ---------------------
 
-UNIT_LABELS = st.builds(
-    "{}-{}-{}".format, st.integers(1, 9), st.integers(1, 3), st.integers(101, 1802)
-)
+UNIT_LABELS = st.builds("{}-{}-{}".format, st.integers(1, 9), st.integers(1, 3), st.integers(101, 1802))
 ALL_RULES = st.sampled_from(Rule)
 OWNER_KEYS = st.none() | st.sampled_from(["developer", "buyer-zhang", "buyer-li"])
 YES_NO_CHOICES = st.sampled_from([YES, YES, YES, NO, ABSTAIN])
@@ -248,9 +246,7 @@ def test_second_vote_from_the_same_owner_is_refused() -> None:
     with pytest.raises(TallyError) as caught:
         tally(roll, votes_of(YES, NO), Rule.CIVIL_CODE_ORDINARY)
     assert caught.value.vote_index == 1
-    assert caught.value.message == (
-        "voter u2 belongs to owner developer, who already voted through u1"
-    )
+    assert caught.value.message == ("voter u2 belongs to owner developer, who already voted through u1")
 
 
 @pytest.mark.parametrize("rule", [*CAST_RULES, Rule.PARTIES_UNANIMOUS])
@@ -418,14 +414,10 @@ def test_parties_unanimous_adopts_the_option_every_party_chose() -> None:
 def test_yes_no_and_unknown_labels_are_not_choices_on_a_multi_option_item(choice: str) -> None:
     with pytest.raises(TallyError) as caught:
         tally(roll_of("1"), votes_of(choice), Rule.MAJORITY_OF_CAST, OPTIONS)
-    assert caught.value.message == (
-        f"unknown choice {choice!r}: expected plan-a, plan-b, plan-c or abstain"
-    )
+    assert caught.value.message == (f"unknown choice {choice!r}: expected plan-a, plan-b, plan-c or abstain")
 
 
-@pytest.mark.parametrize(
-    "options", [["plan-a", "plan-a"], ["plan-a", ABSTAIN], ["plan-a", ""], [" plan-a"]]
-)
+@pytest.mark.parametrize("options", [["plan-a", "plan-a"], ["plan-a", ABSTAIN], ["plan-a", ""], [" plan-a"]])
 def test_bad_option_labels_are_refused(options: list[str]) -> None:
     with pytest.raises(TallyError):
         tally(roll_of("1"), [], Rule.MAJORITY_OF_CAST, options)

@@ -24,9 +24,12 @@ PER_CHOICE = ('data-choice="yes"', 'data-choice="no"', 'data-choice="abstain"', 
 async def _sealed_ballot(world: World) -> tuple[int, int]:
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item,
-                                          BallotSettings(secret=True, results_visibility="live"),
-                                          actor=world.users["sec_alpha"])
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"],
+        item,
+        BallotSettings(secret=True, results_visibility="live"),
+        actor=world.users["sec_alpha"],
+    )
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "yes")
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-102"], "no")
     return meeting, ballot_id
@@ -37,7 +40,8 @@ def _shows_no_split(html: str) -> bool:
 
 
 async def test_the_console_projector_and_voter_page_of_an_open_secret_vote_show_participation_only(
-        client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World):
+    client: httpx.AsyncClient, resident: httpx.AsyncClient, world: World
+):
     meeting, ballot_id = await _sealed_ballot(world)
     await login(client, "sec_alpha")
     console = (await client.get(f"/compounds/alpha/ballots/{ballot_id}")).text
@@ -54,20 +58,28 @@ async def test_the_console_projector_and_voter_page_of_an_open_secret_vote_show_
     assert 'data-choice="yes"' in console and 'data-choice="no"' in console
 
 
-async def test_a_new_secret_vote_never_shows_voters_its_figures_before_closing(
-        client: httpx.AsyncClient, world: World):
+async def test_a_new_secret_vote_never_shows_voters_its_figures_before_closing(client: httpx.AsyncClient, world: World):
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
     await login(client, "sec_alpha")
     from tests.support import post
 
-    response = await post(client, "/compounds/alpha/ballots/", {
-        "item": str(item), "roll_source": "households", "secret": "on", "results_visibility": "live",
-        "timing": "by_hand"})
+    response = await post(
+        client,
+        "/compounds/alpha/ballots/",
+        {
+            "item": str(item),
+            "roll_source": "households",
+            "secret": "on",
+            "results_visibility": "live",
+            "timing": "by_hand",
+        },
+    )
     assert response.status_code == 200
     ballot = (await service.ballots_in_compound(world.compounds["alpha"]))[0]
-    assert (await service.ballot_in_compound(world.compounds["alpha"], ballot["id"]))["results_visibility"] == \
-        "after_closing"
+    assert (await service.ballot_in_compound(world.compounds["alpha"], ballot["id"]))[
+        "results_visibility"
+    ] == "after_closing"
 
 
 async def _first_event(client: httpx.AsyncClient, path: str) -> str:
@@ -79,14 +91,18 @@ async def _first_event(client: httpx.AsyncClient, path: str) -> str:
 
 
 async def test_the_live_streams_of_an_open_secret_vote_send_participation_only(
-        settings: Settings, tmp_path: Path, world: World):
+    settings: Settings, tmp_path: Path, world: World
+):
     meeting, ballot_id = await _sealed_ballot(world)
     token = await issue_household_link(world.households["alpha:1-1-101"], None)
     with workers(settings, tmp_path, 1) as (url,):
         async with httpx.AsyncClient(base_url=url, follow_redirects=True, timeout=10) as staff:
             await staff.get("/login")
-            await staff.post("/login", data={"username": "sec_alpha", "password": "correct horse battery"},
-                             headers={"x-csrftoken": staff.cookies["yishi_csrf"]})
+            await staff.post(
+                "/login",
+                data={"username": "sec_alpha", "password": "correct horse battery"},
+                headers={"x-csrftoken": staff.cookies["yishi_csrf"]},
+            )
             console = await _first_event(staff, f"/compounds/alpha/ballots/{ballot_id}/stream")
             screen = await _first_event(staff, f"/meetings/{meeting}/screen/stream")
         async with httpx.AsyncClient(base_url=url, follow_redirects=True, timeout=10) as resident:

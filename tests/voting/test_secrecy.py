@@ -44,9 +44,17 @@ async def _building_of_distinct_areas(world: World) -> dict[str, tuple[int, int]
     for n in range(VOTERS):
         area = 6000 + 137 * n + (n * n) % 97
         unit = f"1-{n // 4 + 1}0{n % 4 + 1}"
-        created = await Household.insert(Household(
-            building=building, unit=unit, exclusive_area=area, owner_names=f"业主{n}", phone="",
-            residents=2, updated_at=NOW)).returning(Household.id)
+        created = await Household.insert(
+            Household(
+                building=building,
+                unit=unit,
+                exclusive_area=area,
+                owner_names=f"业主{n}",
+                phone="",
+                residents=2,
+                updated_at=NOW,
+            )
+        ).returning(Household.id)
         units[f"9-{unit}"] = (created[0]["id"], area)
     return units
 
@@ -54,8 +62,9 @@ async def _building_of_distinct_areas(world: World) -> dict[str, tuple[int, int]
 async def _secret_ballot(world: World, units: dict[str, tuple[int, int]]) -> int:
     meeting = await make_meeting(world, kind="owners_decision", building_ids=(world.buildings[("alpha", "9")],))
     item = await make_item(meeting, "civil_code_ordinary", title="是否使用专项维修资金更换9号楼电梯")
-    return await service.open_ballot(world.compounds["alpha"], item, BallotSettings(secret=True),
-                                     actor=world.users["sec_alpha"], at=NOW)
+    return await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(secret=True), actor=world.users["sec_alpha"], at=NOW
+    )
 
 
 async def _cast_all(world: World, ballot_id: int, units: dict[str, tuple[int, int]]) -> dict[str, str]:
@@ -65,8 +74,9 @@ async def _cast_all(world: World, ballot_id: int, units: dict[str, tuple[int, in
         choice = CHOICES[n % 3]
         at = NOW + timedelta(minutes=n)
         if n % 5 == 4:
-            receipt = await service.record_paper_vote(ballot_id, label, choice, f"P-{n}",
-                                                      actor=world.users["sec_alpha"], at=at)
+            receipt = await service.record_paper_vote(
+                ballot_id, label, choice, f"P-{n}", actor=world.users["sec_alpha"], at=at
+            )
         else:
             receipt = await service.cast_link_vote(ballot_id, household, choice, at=at)
         codes[label] = receipt.receipt_code
@@ -93,35 +103,45 @@ def _orderable(value: Any) -> Any:
 
 async def _participants(ballot_id: int, *, with_system: bool) -> dict[str, dict[str, Any]]:
     """label → every stored column of the voter's vote (``vote_*``) and roll entry (``roll_*``)."""
-    votes = [v for v in await _rows(_system("ballot_vote", with_system=with_system))
-             if v["ballot"] == ballot_id and v["voided_at"] is None]
+    votes = [
+        v
+        for v in await _rows(_system("ballot_vote", with_system=with_system))
+        if v["ballot"] == ballot_id and v["voided_at"] is None
+    ]
     roll = {r["id"]: r for r in await _rows(_system("ballot_roll_entry", with_system=with_system))}
     found = {}
     for vote in votes:
         entry = roll[vote["roll_entry"]]
-        found[entry["label"]] = {**{f"vote_{k}": v for k, v in vote.items()},
-                                 **{f"roll_{k}": v for k, v in entry.items()}}
+        found[entry["label"]] = {
+            **{f"vote_{k}": v for k, v in vote.items()},
+            **{f"roll_{k}": v for k, v in entry.items()},
+        }
     return found
 
 
 async def _choices(ballot_id: int, *, with_system: bool) -> dict[str, dict[str, Any]]:
     """public receipt code → every stored column of the choice and of its choice's running sum."""
-    sums = {s["choice"]: s for s in await _rows(_system("ballot_secret_tally", with_system=with_system))
-            if s["ballot"] == ballot_id}
+    sums = {
+        s["choice"]: s
+        for s in await _rows(_system("ballot_secret_tally", with_system=with_system))
+        if s["ballot"] == ballot_id
+    }
     found = {}
     for row in await _rows(_system("ballot_secret_choice", with_system=with_system)):
         if row["ballot"] == ballot_id:
-            found[row["receipt_code"]] = {**{f"choice_{k}": v for k, v in row.items()},
-                                          **{f"sum_{k}": v for k, v in sums[row["choice"]].items()}}
+            found[row["receipt_code"]] = {
+                **{f"choice_{k}": v for k, v in row.items()},
+                **{f"sum_{k}": v for k, v in sums[row["choice"]].items()},
+            }
     return found
 
 
-SHARED = {"vote_ballot", "roll_ballot", "choice_ballot", "sum_ballot", "vote_stream", "choice_stream",
-          "sum_stream"}
+SHARED = {"vote_ballot", "roll_ballot", "choice_ballot", "sum_ballot", "vote_stream", "choice_stream", "sum_stream"}
 
 
-def _pairings_found(participants: dict[str, dict[str, Any]], choices: dict[str, dict[str, Any]],
-                    truth: set[tuple[str, str]]) -> list[str]:
+def _pairings_found(
+    participants: dict[str, dict[str, Any]], choices: dict[str, dict[str, Any]], truth: set[tuple[str, str]]
+) -> list[str]:
     """Every join of a participant column with a choice column that pairs
     voters with their choices better than chance: by equal values, or by the
     order of the values."""
@@ -131,9 +151,12 @@ def _pairings_found(participants: dict[str, dict[str, Any]], choices: dict[str, 
     c_columns = sorted({k for row in choices.values() for k in row} - SHARED)
     for p in p_columns:
         for c in c_columns:
-            matched = {(label, code) for label in labels for code in codes
-                       if participants[label][p] is not None
-                       and str(participants[label][p]) == str(choices[code][c])}
+            matched = {
+                (label, code)
+                for label in labels
+                for code in codes
+                if participants[label][p] is not None and str(participants[label][p]) == str(choices[code][c])
+            }
             hits = len(matched & truth)
             if hits > len(matched) / len(labels) + 2:
                 found.append(f"{p} = {c}: {hits} of {len(matched)} matches are true pairs")
@@ -180,7 +203,8 @@ async def test_no_stored_value_pairs_a_voter_with_a_choice_open_or_closed(world:
     # and each voter finds their receipt with their choice in the published list.
     published = {line.receipt_code: line.choice for line in await service.receipt_list(ballot)}
     assert {code: published[code] for _label, code in truth} == {
-        receipts.public_part(codes[label]): CHOICES[n % 3] for n, label in enumerate(units)}
+        receipts.public_part(codes[label]): CHOICES[n % 3] for n, label in enumerate(units)
+    }
 
 
 async def test_the_old_weight_column_is_gone_and_no_roll_area_matches_a_single_choice(world: World):
@@ -199,8 +223,9 @@ async def test_the_old_weight_column_is_gone_and_no_roll_area_matches_a_single_c
 async def _three_votes(world: World) -> tuple[int, dict[str, str]]:
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item, BallotSettings(secret=True),
-                                          actor=world.users["sec_alpha"], at=NOW)
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(secret=True), actor=world.users["sec_alpha"], at=NOW
+    )
     codes = {}
     for label, choice in (("1-1-101", "yes"), ("1-1-102", "no"), ("2-1-101", "no")):
         receipt = await service.cast_link_vote(ballot_id, world.households[f"alpha:{label}"], choice, at=NOW)
@@ -210,17 +235,24 @@ async def _three_votes(world: World) -> tuple[int, dict[str, str]]:
 
 async def _vote_of(ballot_id: int, label: str) -> int:
     rows = await BallotVote.select(BallotVote.id, BallotVote.roll_entry.label.as_alias("label")).where(
-        (BallotVote.ballot == ballot_id) & BallotVote.voided_at.is_null())
+        (BallotVote.ballot == ballot_id) & BallotVote.voided_at.is_null()
+    )
     return next(r["id"] for r in rows if r["label"] == label)
 
 
 async def _state(ballot_id: int) -> tuple[Any, ...]:
-    choices = sorted((c["receipt_code"], c["choice"]) for c in await SecretChoice.select().where(
-        SecretChoice.ballot == ballot_id))
-    sums = sorted((s["choice"], s["owners"], s["area"]) for s in await SecretTally.select().where(
-        SecretTally.ballot == ballot_id))
-    voided = sorted(v["id"] for v in await BallotVote.select(BallotVote.id).where(
-        (BallotVote.ballot == ballot_id) & BallotVote.voided_at.is_not_null()))
+    choices = sorted(
+        (c["receipt_code"], c["choice"]) for c in await SecretChoice.select().where(SecretChoice.ballot == ballot_id)
+    )
+    sums = sorted(
+        (s["choice"], s["owners"], s["area"]) for s in await SecretTally.select().where(SecretTally.ballot == ballot_id)
+    )
+    voided = sorted(
+        v["id"]
+        for v in await BallotVote.select(BallotVote.id).where(
+            (BallotVote.ballot == ballot_id) & BallotVote.voided_at.is_not_null()
+        )
+    )
     return choices, sums, voided
 
 
@@ -233,28 +265,31 @@ async def test_a_receipt_code_voids_only_the_vote_it_belongs_to(world: World):
         "another voter's code, lower case without dashes": codes["2-1-101"].lower().replace("-", ""),
         "the public half of its own code": receipts.public_part(codes["1-1-101"]),
         "the public half of another's code": receipts.public_part(codes["1-1-102"]),
-        "its own public half with another's private half":
-            receipts.public_part(codes["1-1-101"]) + codes["1-1-102"][9:],
+        "its own public half with another's private half": receipts.public_part(codes["1-1-101"])
+        + codes["1-1-102"][9:],
         "a made-up code": "K7Q2-M9XD-4HPA-V8NC",
         "nothing": "",
         "text that is no code": "我不记得了",
     }
     for what, code in wrong.items():
         with pytest.raises(FormErrors) as error:
-            await service.void_vote(ballot_id, target, "重复投票", actor=world.users["committee_alpha"],
-                                    receipt_code=code)
+            await service.void_vote(
+                ballot_id, target, "重复投票", actor=world.users["committee_alpha"], receipt_code=code
+            )
         assert "receipt_code" in error.value.errors, what
         assert await _state(ballot_id) == before, what
 
-    await service.void_vote(ballot_id, target, "重复投票", actor=world.users["committee_alpha"],
-                            receipt_code=codes["1-1-101"])
+    await service.void_vote(
+        ballot_id, target, "重复投票", actor=world.users["committee_alpha"], receipt_code=codes["1-1-101"]
+    )
     choices, sums, voided = await _state(ballot_id)
     assert voided == [target]
     assert receipts.public_part(codes["1-1-101"]) not in {code for code, _c in choices}
     assert ("yes", 0, 0) in sums and ("no", 2, 19000) in sums
     with pytest.raises(Conflict):
-        await service.void_vote(ballot_id, target, "重复投票", actor=world.users["committee_alpha"],
-                                receipt_code=codes["1-1-101"])
+        await service.void_vote(
+            ballot_id, target, "重复投票", actor=world.users["committee_alpha"], receipt_code=codes["1-1-101"]
+        )
 
     # The owner votes again: one choice each, and the count closes.
     await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "no", at=NOW)
@@ -264,15 +299,17 @@ async def test_a_receipt_code_voids_only_the_vote_it_belongs_to(world: World):
 
 async def test_a_choice_without_its_participant_is_refused_in_the_transaction(world: World):
     ballot_id, _codes = await _three_votes(world)
-    await SecretChoice.insert(SecretChoice(id=12345, ballot=ballot_id, stream="count", receipt_code="ZZZZ-ZZZZ",
-                                           choice="yes"))
+    await SecretChoice.insert(
+        SecretChoice(id=12345, ballot=ballot_id, stream="count", receipt_code="ZZZZ-ZZZZ", choice="yes")
+    )
     before = await BallotVote.count().where(BallotVote.ballot == ballot_id)
     with pytest.raises(service.CountMismatch):
         await service.cast_link_vote(ballot_id, world.households["alpha:2-1-102"], "yes", at=NOW)
     assert await BallotVote.count().where(BallotVote.ballot == ballot_id) == before
     assert await SecretChoice.count().where(SecretChoice.ballot == ballot_id) == 4
     assert await SecretTally.select(SecretTally.choice, SecretTally.owners).where(
-        (SecretTally.ballot == ballot_id) & (SecretTally.choice == "yes")) == [{"choice": "yes", "owners": 1}]
+        (SecretTally.ballot == ballot_id) & (SecretTally.choice == "yes")
+    ) == [{"choice": "yes", "owners": 1}]
 
 
 async def test_a_vote_recorded_before_receipt_checks_is_not_voided_by_any_code(world: World):
@@ -280,5 +317,6 @@ async def test_a_vote_recorded_before_receipt_checks_is_not_voided_by_any_code(w
     target = await _vote_of(ballot_id, "1-1-102")
     await BallotVote.update({BallotVote.receipt_check: ""}).where(BallotVote.id == target)
     with pytest.raises(DomainError, match="before receipts could be checked"):
-        await service.void_vote(ballot_id, target, "重复投票", actor=world.users["committee_alpha"],
-                                receipt_code=codes["1-1-102"])
+        await service.void_vote(
+            ballot_id, target, "重复投票", actor=world.users["committee_alpha"], receipt_code=codes["1-1-102"]
+        )

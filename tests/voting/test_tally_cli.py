@@ -104,9 +104,7 @@ def test_file_that_is_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None
     ],
     ids=["unknown rule", "missing file", "repeated option"],
 )
-def test_bad_arguments_are_a_usage_error(
-    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bad_arguments_are_a_usage_error(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("roll.csv").write_text(ROLL, encoding="utf-8")
     Path("votes.csv").write_text("voter,choice\n", encoding="utf-8")

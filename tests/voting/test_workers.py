@@ -38,13 +38,25 @@ def free_port() -> int:
 def workers(settings: Settings, var: Path, count: int) -> Iterator[list[str]]:
     """``count`` separate server processes on the same database, as ``yishi serve
     --workers N`` runs them (each its own process, its own pool and listener)."""
-    env = {**os.environ, "YISHI_DATABASE_URL": settings.database_url, "YISHI_SECRET_KEY": "test-secret-key",
-           "YISHI_VAR_DIR": str(var), "YISHI_BASE_URL": "http://127.0.0.1"}
+    env = {
+        **os.environ,
+        "YISHI_DATABASE_URL": settings.database_url,
+        "YISHI_SECRET_KEY": "test-secret-key",
+        "YISHI_VAR_DIR": str(var),
+        "YISHI_BASE_URL": "http://127.0.0.1",
+    }
     env.pop("YISHI_REDIS_URL", None)
     ports = [free_port() for _ in range(count)]
-    processes = [subprocess.Popen([sys.executable, "-m", "yishi.cli", "serve", "--port", str(port)], env=env,
-                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for port in ports]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "yishi.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         deadline = time.monotonic() + 30
@@ -74,8 +86,11 @@ async def cast_through(url: str, token: str, ballot_id: int, choice: str) -> Non
     async with httpx.AsyncClient(base_url=url, follow_redirects=True) as resident:
         page = await resident.get(f"/h/{token}", params={"next": f"/c/alpha/ballots/{ballot_id}"})
         assert page.status_code == 200
-        voted = await resident.post(f"/c/alpha/ballots/{ballot_id}/vote", data={"choice": choice},
-                                    headers={"x-csrftoken": resident.cookies["yishi_csrf"]})
+        voted = await resident.post(
+            f"/c/alpha/ballots/{ballot_id}/vote",
+            data={"choice": choice},
+            headers={"x-csrftoken": resident.cookies["yishi_csrf"]},
+        )
         assert voted.status_code == 200 and "ballot-receipt" in voted.text, voted.text[:500]
 
 
@@ -85,14 +100,16 @@ def yes_value(html: str) -> str:
     return row.split('class="tally-value">', 1)[1].split("</text>", 1)[0].strip()
 
 
-async def test_a_vote_through_one_worker_updates_a_live_screen_on_another(settings: Settings, world: World,
-                                                                         tmp_path: Path):
+async def test_a_vote_through_one_worker_updates_a_live_screen_on_another(
+    settings: Settings, world: World, tmp_path: Path
+):
     if not settings.is_postgres:
         pytest.skip("several workers need PostgreSQL; SQLite serves one process")
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item,
-                                          BallotSettings(results_visibility="live"), actor=None)
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(results_visibility="live"), actor=None
+    )
     first = await issue_household_link(world.households["alpha:1-1-101"], None)
     second = await issue_household_link(world.households["alpha:1-1-102"], None)
 

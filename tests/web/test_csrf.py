@@ -18,8 +18,10 @@ def browser(app: Litestar) -> httpx.AsyncClient:
 
 
 async def change_password(client: httpx.AsyncClient, token: str) -> httpx.Response:
-    return await client.post("/account/password", data={
-        "current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD, "_csrf_token": token})
+    return await client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD, "_csrf_token": token},
+    )
 
 
 async def password_unchanged(app: Litestar) -> bool:
@@ -60,8 +62,9 @@ async def test_a_token_from_before_the_logout_is_refused_after_it(client: httpx.
     staff_token = client.cookies["yishi_csrf"]
     await post(client, "/logout")
     assert client.cookies["yishi_csrf"] != staff_token
-    other = await client.post("/logout", data={"_csrf_token": staff_token},
-                              headers={"cookie": f"yishi_csrf={staff_token}"})
+    other = await client.post(
+        "/logout", data={"_csrf_token": staff_token}, headers={"cookie": f"yishi_csrf={staff_token}"}
+    )
     assert other.status_code == 403
 
 

@@ -15,12 +15,19 @@ from yishi.voting.service import BallotSettings
 HUGE = "9" * 4301
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/no-such-page", 404), ("GET", "/static/missing.css", 404), ("GET", "/c/no-such/x/y", 404),
-    ("PUT", "/", 405), ("DELETE", "/login", 405),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/no-such-page", 404),
+        ("GET", "/static/missing.css", 404),
+        ("GET", "/c/no-such/x/y", 404),
+        ("PUT", "/", 405),
+        ("DELETE", "/login", 405),
+    ],
+)
 async def test_an_unknown_address_or_method_answers_a_page_in_the_layout(
-        client: httpx.AsyncClient, method: str, path: str, status: int):
+    client: httpx.AsyncClient, method: str, path: str, status: int
+):
     response = await client.request(method, path)
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
@@ -39,10 +46,15 @@ async def test_the_site_has_a_favicon_and_a_touch_icon(client: httpx.AsyncClient
     assert 'rel="icon" href="/favicon.ico"' in page and 'rel="apple-touch-icon"' in page
 
 
-@pytest.mark.parametrize("path", [
-    "/meetings/9223372036854775808", "/meetings/99999999999999999999999",
-    "/compounds/alpha/ballots/9223372036854775808", "/c/alpha/ballots/18446744073709551616",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/9223372036854775808",
+        "/meetings/99999999999999999999999",
+        "/compounds/alpha/ballots/9223372036854775808",
+        "/c/alpha/ballots/18446744073709551616",
+    ],
+)
 async def test_an_id_beyond_any_row_is_not_found(client: httpx.AsyncClient, path: str):
     await build_world()
     await login(client, "sec_alpha")
@@ -54,12 +66,14 @@ async def test_a_huge_or_strange_number_in_a_form_is_a_field_error(client: httpx
     world = await build_world()
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
-    ballot_id = await service.open_ballot(world.compounds["alpha"], item, BallotSettings(),
-                                          actor=world.users["sec_alpha"])
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(), actor=world.users["sec_alpha"]
+    )
     await login(client, "sec_alpha")
     for value in (HUGE, "²", "٣", "-1", "1e3"):
-        response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/hands",
-                              {"yes": value, "no": "0", "abstain": "0"})
+        response = await post(
+            client, f"/compounds/alpha/ballots/{ballot_id}/hands", {"yes": value, "no": "0", "abstain": "0"}
+        )
         assert response.status_code == 400 and "请填写举手人数（整数）" in response.text, value
     response = await post(client, "/compounds/alpha/ballots/", {"item": HUGE, "roll_source": "households"})
     assert response.status_code == 404

@@ -53,38 +53,49 @@ async def _fill_like_the_previous_release() -> dict[str, int]:
     building = await _one(f"INSERT INTO building (compound, code, name) VALUES ({compound}, '1', '1号楼')")
     households = []
     for n, area in enumerate((9000, 10000, 11000, 12000)):
-        households.append(await _one(
-            "INSERT INTO household (building, unit, exclusive_area, updated_at) "
-            f"VALUES ({building}, '1-10{n + 1}', {area}, {t})"))
+        households.append(
+            await _one(
+                "INSERT INTO household (building, unit, exclusive_area, updated_at) "
+                f"VALUES ({building}, '1-10{n + 1}', {area}, {t})"
+            )
+        )
     meeting = await _one(
         "INSERT INTO meeting (compound, kind, title, starts_at, place, status, published_at) "
-        f"VALUES ({compound}, 'owners_decision', '电梯维修业主共同决定', {t}, '党群服务站', 'published', {t})")
+        f"VALUES ({compound}, 'owners_decision', '电梯维修业主共同决定', {t}, '党群服务站', 'published', {t})"
+    )
     ids = {"compound": compound, "meeting": meeting}
     for name, status in (("open", "open"), ("closed", "closed")):
         item = await _one(
             "INSERT INTO agenda_item (meeting, position, kind, title, rule, on_published_notice) "
             f"VALUES ({meeting}, {1 if name == 'open' else 2}, 'decision', '电梯维修{name}', "
-            "'civil_code_ordinary', TRUE)")
+            "'civil_code_ordinary', TRUE)"
+        )
         closes = "'2026-12-10 10:00:00+00:00'" if name == "open" else "NULL"
         ballot = await _one(
             "INSERT INTO ballot (compound, meeting, agenda_item, title, question, rule, roll_source, secret, "
             f"status, opened_at, closes_at) VALUES ({compound}, {meeting}, {item}, '电梯维修', '是否同意？', "
-            f"'civil_code_ordinary', 'households', TRUE, '{status}', {t}, {closes})")
+            f"'civil_code_ordinary', 'households', TRUE, '{status}', {t}, {closes})"
+        )
         ids[name] = ballot
         entries = []
         for n, household in enumerate(households):
-            entries.append(await _one(
-                "INSERT INTO ballot_roll_entry (ballot, member_key, voter_key, household, building, label, area, "
-                f"position) VALUES ({ballot}, 'h:{household}', 'h:{household}', {household}, {building}, "
-                f"'1-1-10{n + 1}', {(9000, 10000, 11000, 12000)[n]}, {n})"))
+            entries.append(
+                await _one(
+                    "INSERT INTO ballot_roll_entry (ballot, member_key, voter_key, household, building, label, area, "
+                    f"position) VALUES ({ballot}, 'h:{household}', 'h:{household}', {household}, {building}, "
+                    f"'1-1-10{n + 1}', {(9000, 10000, 11000, 12000)[n]}, {n})"
+                )
+            )
         for n, choice in enumerate(("yes", "yes", "no")):
             await db.engine().run_ddl(
                 "INSERT INTO ballot_vote (ballot, roll_entry, voter_key, channel, recorded_at) "
-                f"VALUES ({ballot}, {entries[n]}, 'h:{households[n]}', 'link', {t})")
+                f"VALUES ({ballot}, {entries[n]}, 'h:{households[n]}', 'link', {t})"
+            )
             await db.engine().run_ddl(
                 "INSERT INTO ballot_secret_choice (id, ballot, stream, receipt_code, choice, area) "
                 f"VALUES ({ballot * 100 + n}, {ballot}, 'count', 'AAA{ballot}-BBB{n}', '{choice}', "
-                f"{(9000, 10000, 11000)[n]})")
+                f"{(9000, 10000, 11000)[n]})"
+            )
     return ids
 
 
@@ -105,14 +116,17 @@ async def previous_release(settings: Settings, tmp_path: Path) -> dict[str, int]
 async def test_secret_choices_lose_their_weights_and_keep_their_exact_sums(previous_release: dict[str, int]):
     assert "area" not in {k for c in await SecretChoice.select() for k in c}
     for name in ("open", "closed"):
-        sums = {(s["choice"], s["owners"], s["area"]) for s in await SecretTally.select().where(
-            SecretTally.ballot == previous_release[name])}
+        sums = {
+            (s["choice"], s["owners"], s["area"])
+            for s in await SecretTally.select().where(SecretTally.ballot == previous_release[name])
+        }
         assert sums == {("yes", 2, 19000), ("no", 1, 11000), ("abstain", 0, 0)}
         assert await SecretChoice.count().where(SecretChoice.ballot == previous_release[name]) == 3
 
 
 async def test_the_open_ballot_of_the_previous_release_counts_closes_and_keeps_its_closing_time(
-        previous_release: dict[str, int]):
+    previous_release: dict[str, int],
+):
     ballot = await Ballot.select().where(Ballot.id == previous_release["open"]).first()
     assert ballot["notice_bound"] is True and ballot["early_close_reason"] == ""
     with pytest.raises(DomainError, match="在此之前不能结束表决"):
@@ -123,11 +137,11 @@ async def test_the_open_ballot_of_the_previous_release_counts_closes_and_keeps_i
     assert actual["participating_owners"] == 3 and actual["total_owners"] == 4
 
 
-async def test_votes_of_the_previous_release_cannot_be_voided_by_an_unchecked_receipt(
-        previous_release: dict[str, int]):
+async def test_votes_of_the_previous_release_cannot_be_voided_by_an_unchecked_receipt(previous_release: dict[str, int]):
     from yishi.voting.tables import BallotVote
 
     vote = await BallotVote.select(BallotVote.id).where(BallotVote.ballot == previous_release["open"]).first()
     with pytest.raises(DomainError, match="不能凭回执码作废"):
-        await service.void_vote(previous_release["open"], vote["id"], "重复", actor=None,
-                                receipt_code="AAA1-BBB0-CCCC-DDDD")
+        await service.void_vote(
+            previous_release["open"], vote["id"], "重复", actor=None, receipt_code="AAA1-BBB0-CCCC-DDDD"
+        )

@@ -36,8 +36,7 @@ async def test_a_person_can_switch_to_english_and_back(client):
 async def test_switching_language_never_sends_a_person_to_another_site(client):
     from tests.support import post
 
-    response = await post(client, "/language", {"language": "en", "next": "//evil.example/"},
-                          follow_redirects=False)
+    response = await post(client, "/language", {"language": "en", "next": "//evil.example/"}, follow_redirects=False)
     assert response.headers["location"] == "/"
 
 

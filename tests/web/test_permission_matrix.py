@@ -59,6 +59,7 @@ STAFF_ROLES: dict[str, tuple[Role, frozenset[str]]] = {
 
 # --- Rules -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Public:
     """Anyone, signed in or not."""
@@ -141,8 +142,12 @@ RULES: dict[str, Rule] = {
     "POST /compounds/{code:str}/ballots/{ballot_id:int}/conflicts": Staff(C.BALLOT_SCRUTINY),
     "POST /compounds/{code:str}/ballots/{ballot_id:int}/room": Staff(C.BALLOT_SCRUTINY),
     "POST /compounds/{code:str}/ballots/{ballot_id:int}/served": Staff(C.BALLOT_SCRUTINY),
-    "GET /compounds/{code:str}/ballots/{ballot_id:int}/votes/{vote_id:int}/void": Staff(C.BALLOT_SCRUTINY, buildings=True),
-    "POST /compounds/{code:str}/ballots/{ballot_id:int}/votes/{vote_id:int}/void": Staff(C.BALLOT_SCRUTINY, buildings=True),
+    "GET /compounds/{code:str}/ballots/{ballot_id:int}/votes/{vote_id:int}/void": Staff(
+        C.BALLOT_SCRUTINY, buildings=True
+    ),
+    "POST /compounds/{code:str}/ballots/{ballot_id:int}/votes/{vote_id:int}/void": Staff(
+        C.BALLOT_SCRUTINY, buildings=True
+    ),
     "GET /meetings/{meeting_id:int}/screen": Staff(C.MEETING_VIEW),
     "GET /meetings/{meeting_id:int}/screen/stream": Staff(C.MEETING_VIEW),
     # Ballots, residents' side.
@@ -251,6 +256,7 @@ def route_keys(app: Litestar) -> list[tuple[str, str]]:
 
 # --- Filling the ids -----------------------------------------------------------
 
+
 async def _first(query: Any) -> dict[str, Any]:
     row = await query.first()
     assert row is not None, query
@@ -262,59 +268,85 @@ async def ids_of(code: str, var_dir: Any) -> dict[str, Any]:
     compound = await _first(Compound.select().where(Compound.code == code))
     cid = compound["id"]
     community = await _first(Community.select().where(Community.id == compound["community"]))
-    household = await _first(HouseholdRow.select(HouseholdRow.id).where(HouseholdRow.building.compound == cid)
-                             .order_by(HouseholdRow.id))
-    comment = await Comment.select(Comment.id, Comment.agenda_item).where(
-        Comment.agenda_item.meeting.compound == cid).first()
+    household = await _first(
+        HouseholdRow.select(HouseholdRow.id).where(HouseholdRow.building.compound == cid).order_by(HouseholdRow.id)
+    )
+    comment = (
+        await Comment.select(Comment.id, Comment.agenda_item).where(Comment.agenda_item.meeting.compound == cid).first()
+    )
     if comment is None:  # a comment to hide
         item = await _first(AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting.compound == cid))
-        comment = (await Comment.insert(Comment(agenda_item=item["id"], household=household["id"], text="同意"))
-                   .returning(Comment.id, Comment.agenda_item))[0]
+        comment = (
+            await Comment.insert(Comment(agenda_item=item["id"], household=household["id"], text="同意")).returning(
+                Comment.id, Comment.agenda_item
+            )
+        )[0]
     item = await _first(AgendaItem.select().where(AgendaItem.id == comment["agenda_item"]))
-    meeting_buildings = (await _first(Meeting.select(Meeting.building_ids).where(
-        Meeting.id == item["meeting"]).output(load_json=True)))["building_ids"]
-    concerned = await _first(HouseholdRow.select(HouseholdRow.id).where(
-        HouseholdRow.building.compound == cid).where(
-        HouseholdRow.building.is_in(meeting_buildings) if meeting_buildings else HouseholdRow.id > 0))
-    ballot = await Ballot.select().where((Ballot.compound == cid) & (Ballot.status == "open")).first() \
-        or await _first(Ballot.select().where(Ballot.compound == cid))
+    meeting_buildings = (
+        await _first(Meeting.select(Meeting.building_ids).where(Meeting.id == item["meeting"]).output(load_json=True))
+    )["building_ids"]
+    concerned = await _first(
+        HouseholdRow.select(HouseholdRow.id)
+        .where(HouseholdRow.building.compound == cid)
+        .where(HouseholdRow.building.is_in(meeting_buildings) if meeting_buildings else HouseholdRow.id > 0)
+    )
+    ballot = await Ballot.select().where((Ballot.compound == cid) & (Ballot.status == "open")).first() or await _first(
+        Ballot.select().where(Ballot.compound == cid)
+    )
     closed = await _first(Ballot.select().where((Ballot.compound == cid) & (Ballot.status == "closed")))
     # A vote from the compound's last building: outside the demo grid worker's buildings 1 and 2.
-    last_building = await _first(Building.select(Building.id).where(Building.compound == cid)
-                                 .order_by(Building.id, ascending=False))
+    last_building = await _first(
+        Building.select(Building.id).where(Building.compound == cid).order_by(Building.id, ascending=False)
+    )
     vote = await BallotVote.select(BallotVote.id, BallotVote.ballot).where(
-        BallotVote.roll_entry.ballot.compound == cid).where(
-        BallotVote.roll_entry.building == last_building["id"]).first() \
-        or await _first(BallotVote.select(BallotVote.id, BallotVote.ballot).where(
-            BallotVote.roll_entry.ballot.compound == cid))
+        BallotVote.roll_entry.ballot.compound == cid
+    ).where(BallotVote.roll_entry.building == last_building["id"]).first() or await _first(
+        BallotVote.select(BallotVote.id, BallotVote.ballot).where(BallotVote.roll_entry.ballot.compound == cid)
+    )
     proposal = await _first(Proposal.select().where(Proposal.compound == cid).order_by(Proposal.number))
     photo_file = var_dir / "uploads" / "matrix" / "photo.jpg"
     photo_file.parent.mkdir(parents=True, exist_ok=True)
     photo_file.write_bytes(_TINY_JPEG)
-    photo = (await ProposalPhoto.insert(ProposalPhoto(
-        proposal=proposal["id"], path="matrix/photo.jpg", width=1, height=1)).returning(ProposalPhoto.id))[0]
+    photo = (
+        await ProposalPhoto.insert(
+            ProposalPhoto(proposal=proposal["id"], path="matrix/photo.jpg", width=1, height=1)
+        ).returning(ProposalPhoto.id)
+    )[0]
     action = await _first(Action.select().where(Action.compound == cid).order_by(Action.number))
     evidence = await Evidence.select(Evidence.id).where(Evidence.update.action.compound == cid).first()
-    objection = await Objection.select(Objection.id, Objection.action).where(
-        Objection.action.compound == cid).first()
-    objection_action = await Action.select(Action.number).where(
-        Action.id == objection["action"]).first() if objection else None
-    objection_photo = await ObjectionPhoto.select(ObjectionPhoto.id).where(
-        ObjectionPhoto.objection == objection["id"]).first() if objection else None
+    objection = await Objection.select(Objection.id, Objection.action).where(Objection.action.compound == cid).first()
+    objection_action = (
+        await Action.select(Action.number).where(Action.id == objection["action"]).first() if objection else None
+    )
+    objection_photo = (
+        await ObjectionPhoto.select(ObjectionPhoto.id).where(ObjectionPhoto.objection == objection["id"]).first()
+        if objection
+        else None
+    )
     escalation = await Escalation.select(Escalation.id).where(Escalation.compound == cid).first()
     return {
-        "compound": cid, "code": code, "community": community["code"], "street": community["street"],
-        "meeting_id": item["meeting"], "item_id": item["id"], "comment_id": comment["id"],
-        "ballot_id": ballot["id"], "closed_ballot_id": closed["id"], "vote_id": vote["id"],
-        "vote_ballot_id": vote["ballot"], "name": "votes.csv",
-        "proposal_number": proposal["number"], "photo_id": photo["id"],
+        "compound": cid,
+        "code": code,
+        "community": community["code"],
+        "street": community["street"],
+        "meeting_id": item["meeting"],
+        "item_id": item["id"],
+        "comment_id": comment["id"],
+        "ballot_id": ballot["id"],
+        "closed_ballot_id": closed["id"],
+        "vote_id": vote["id"],
+        "vote_ballot_id": vote["ballot"],
+        "name": "votes.csv",
+        "proposal_number": proposal["number"],
+        "photo_id": photo["id"],
         "action_number": action["number"],
         "objection_action_number": objection_action["number"] if objection_action else 0,
         "objection_id": objection["id"] if objection else 0,
         "objection_photo_id": objection_photo["id"] if objection_photo else 0,
         "evidence_id": evidence["id"] if evidence else 0,
         "escalation_id": escalation["id"] if escalation else 0,
-        "household": household["id"], "concerned_household": concerned["id"],
+        "household": household["id"],
+        "concerned_household": concerned["id"],
         "key": door_key("test-secret-key", item["meeting"]),
     }
 
@@ -326,7 +358,8 @@ _TINY_JPEG = bytes.fromhex(
     "017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a"
     "3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596"
     "9798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2"
-    "f3f4f5f6f7f8f9faffda0008010100003f00fbfcffd9")
+    "f3f4f5f6f7f8f9faffda0008010100003f00fbfcffd9"
+)
 
 
 # Fields without which a permitted person's empty form would name no row (404).
@@ -352,8 +385,14 @@ def fill(path: str, ids: dict[str, Any]) -> str | None:
         values["ballot_id"] = ids["vote_ballot_id"]
     if path.startswith("/communities/"):
         values["code"] = ids["community"]
-    values.update({"kind_name": "proposal_poster", "subject_id": ids["meeting_id"], "file_path": "css/yishi.css",
-                   "token": "not-a-token"})
+    values.update(
+        {
+            "kind_name": "proposal_poster",
+            "subject_id": ids["meeting_id"],
+            "file_path": "css/yishi.css",
+            "token": "not-a-token",
+        }
+    )
     if "/pdf/{kind_name:str}/{subject_id" in path:
         values["kind_name"] = "meeting_notice"
     names = re.findall(r"\{(\w+)(?::\w+)?\}", path)
@@ -370,6 +409,7 @@ def targets(path: str) -> tuple[str | None, ...]:
 
 
 # --- Asking ---------------------------------------------------------------------
+
 
 def outcome(response: httpx.Response) -> str:
     status = response.status_code
@@ -398,8 +438,11 @@ async def browser_for(app: Litestar, principal: str, ids: dict[str | None, dict[
         token = await issue_household_link(ids[code]["household"], None)
         assert (await client.get(f"/h/{token}")).status_code in (302, 303)
     elif principal != "anonymous":
-        response = await client.post("/login", data={"username": principal, "password": demo.DEMO_PASSWORD},
-                                     headers={"x-csrftoken": await csrf(client)})
+        response = await client.post(
+            "/login",
+            data={"username": principal, "password": demo.DEMO_PASSWORD},
+            headers={"x-csrftoken": await csrf(client)},
+        )
         assert response.status_code in (302, 303), principal
     await csrf(client)
     return client
@@ -430,10 +473,18 @@ async def stream_start(client: httpx.AsyncClient, url: str) -> httpx.Response:
 
     cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": url, "raw_path": url.encode(), "query_string": b"", "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": url,
+        "raw_path": url.encode(),
+        "query_string": b"",
+        "root_path": "",
         "headers": [(b"host", b"testserver.local"), (b"accept", b"text/event-stream"), (b"cookie", cookies.encode())],
-        "server": ("testserver.local", 80), "client": ("127.0.0.1", 50000),
+        "server": ("testserver.local", 80),
+        "client": ("127.0.0.1", 50000),
     }
     task = asyncio.create_task(app(scope, receive, send))
     try:
@@ -464,7 +515,9 @@ async def observe(app: Litestar, principal: str, ids: dict[str | None, dict[str,
                 url = fill(path, ids[target or COMPOUNDS[0]])
                 if url is None:
                     continue
-                data = {k: v.format(**ids[target or COMPOUNDS[0]]) for k, v in FORMS.get(f"{method} {path}", {}).items()}
+                data = {
+                    k: v.format(**ids[target or COMPOUNDS[0]]) for k, v in FORMS.get(f"{method} {path}", {}).items()
+                }
                 seen[f"{method} {path} @{target or '-'}"] = outcome(await ask(client, method, url, data))
     finally:
         await client.aclose()
@@ -472,6 +525,7 @@ async def observe(app: Litestar, principal: str, ids: dict[str | None, dict[str,
 
 
 # --- What the rules say -------------------------------------------------------------
+
 
 def expected(rule: Rule, principal: str, target: str | None) -> str:
     staff = STAFF_ROLES.get(principal)
@@ -517,14 +571,16 @@ async def demo_ids(app: Litestar, var_dir: Any) -> dict[str | None, dict[str, An
     ids: dict[str | None, dict[str, Any]] = {code: await ids_of(code, var_dir) for code in COMPOUNDS}
     admin = await browser_for(app, "admin", ids)
     for code in COMPOUNDS:
-        issued = await admin.post(f"/compounds/{code}/documents/pdf/proposal_poster",
-                                  headers={"x-csrftoken": admin.cookies["yishi_csrf"]})
+        issued = await admin.post(
+            f"/compounds/{code}/documents/pdf/proposal_poster", headers={"x-csrftoken": admin.cookies["yishi_csrf"]}
+        )
         ids[code]["doc_code"] = issued.headers["location"].rsplit("/", 1)[1]
     await admin.aclose()
     return ids
 
 
 # --- Tests ----------------------------------------------------------------------------
+
 
 def test_every_route_has_a_rule(app: Litestar):
     keys = {f"{method} {path}" for method, path in route_keys(app)}
@@ -533,15 +589,17 @@ def test_every_route_has_a_rule(app: Litestar):
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
-async def test_each_route_answers_each_person_as_the_rules_say(app: Litestar, client: httpx.AsyncClient,
-                                                                settings: Any, principal: str):
+async def test_each_route_answers_each_person_as_the_rules_say(
+    app: Litestar, client: httpx.AsyncClient, settings: Any, principal: str
+):
     ids = await demo_ids(app, settings.var_dir)
     seen = await observe(app, principal, ids)
     wrong = {}
     for key, got in seen.items():
         method_path, target = key.rsplit(" @", 1)
         want = BY_THE_ROW.get((method_path, principal, target)) or expected(
-            RULES[method_path], principal, None if target == "-" else target)
+            RULES[method_path], principal, None if target == "-" else target
+        )
         if got != want:
             wrong[key] = f"{got} (rule: {want})"
     assert wrong == {}

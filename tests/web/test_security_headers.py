@@ -31,23 +31,36 @@ async def test_no_template_has_an_inline_script_or_handler():
     templates = Path(__file__).resolve().parents[2] / "templates"
     import re
 
-    offending = [str(p) for p in templates.rglob("*.html")
-                 if re.search(r"\son[a-z]+=|<script>|<script(?![^>]*\ssrc=)[^>]*>", p.read_text())]
+    offending = [
+        str(p)
+        for p in templates.rglob("*.html")
+        if re.search(r"\son[a-z]+=|<script>|<script(?![^>]*\ssrc=)[^>]*>", p.read_text())
+    ]
     assert offending == []
 
 
 async def test_behind_https_every_cookie_is_secure(settings: Settings):
-    app = create_app(Settings(database_url=settings.database_url, secret_key="k", var_dir=settings.var_dir,
-                              base_url="https://yishi.example.org"))
+    app = create_app(
+        Settings(
+            database_url=settings.database_url,
+            secret_key="k",
+            var_dir=settings.var_dir,
+            base_url="https://yishi.example.org",
+        )
+    )
     async with app.lifespan():
         await build_world()
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://yishi.example.org",
-                                     follow_redirects=True) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="https://yishi.example.org", follow_redirects=True
+        ) as client:
             login_page = await client.get("/login")
             logged_in = await login(client, "sec_alpha")
-            switched = await client.post("/language", data={"language": "en", "next": "/"},
-                                         headers={"x-csrftoken": client.cookies["yishi_csrf"]},
-                                         follow_redirects=False)
+            switched = await client.post(
+                "/language",
+                data={"language": "en", "next": "/"},
+                headers={"x-csrftoken": client.cookies["yishi_csrf"]},
+                follow_redirects=False,
+            )
     cookies = [c for r in (login_page, logged_in, switched) for c in r.headers.get_list("set-cookie")]
     assert any(c.startswith("yishi_session=") for c in cookies) and any(c.startswith("yishi_lang=") for c in cookies)
     cookies += [c for r in login_page.history for c in r.headers.get_list("set-cookie")]

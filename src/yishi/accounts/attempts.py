@@ -92,8 +92,9 @@ def _lock_key(text: str) -> int:
 
 
 def _refused() -> TooManyAttempts:
-    return TooManyAttempts(_("Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                             minutes=WINDOW.seconds // 60))
+    return TooManyAttempts(
+        _("Too many failed attempts. Wait %(minutes)d minutes and try again.", minutes=WINDOW.seconds // 60)
+    )
 
 
 async def _count(*conditions: Any) -> int:
@@ -125,7 +126,8 @@ async def reserve(key: str, address: ClientAddress) -> Reservation:
             raise _refused()
         of_key = await _count(LoginAttempt.username == key)
         rows = await LoginAttempt.insert(LoginAttempt(username=key, address=host, at=clock.now())).returning(
-            LoginAttempt.id)
+            LoginAttempt.id
+        )
     excess = max(of_key - SLOW_AFTER + 1, 0) + (0 if address.own else max(from_address - PER_ADDRESS + 1, 0))
     return Reservation(rows[0]["id"], key, host, min(excess * DELAY_STEP, MAX_DELAY))
 
@@ -138,4 +140,5 @@ async def wait(reservation: Reservation) -> None:
 async def succeeded(reservation: Reservation) -> None:
     """The attempt was right: forget this key's failures from this address."""
     await LoginAttempt.delete().where(
-        (LoginAttempt.username == reservation.key) & (LoginAttempt.address == reservation.address))
+        (LoginAttempt.username == reservation.key) & (LoginAttempt.address == reservation.address)
+    )

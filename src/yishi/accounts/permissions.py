@@ -55,16 +55,21 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.COMMUNITY_ADMIN: frozenset(Capability),
     Role.SECRETARY: frozenset(Capability) - {C.ESCALATION_HANDLE},
     Role.PROPERTY_MANAGER: frozenset(
-        {C.ROSTER_VIEW, C.PROPOSAL_RECORD, C.MEETING_VIEW, C.POSITION_STATE,
-         C.ACTION_UPDATE, C.FIGURES_VIEW}
+        {C.ROSTER_VIEW, C.PROPOSAL_RECORD, C.MEETING_VIEW, C.POSITION_STATE, C.ACTION_UPDATE, C.FIGURES_VIEW}
     ),
     Role.COMMITTEE_MEMBER: frozenset(
-        {C.ROSTER_VIEW, C.PROPOSAL_RECORD, C.MEETING_VIEW, C.POSITION_STATE,
-         C.BALLOT_SCRUTINY, C.ACTION_UPDATE, C.FIGURES_VIEW}
+        {
+            C.ROSTER_VIEW,
+            C.PROPOSAL_RECORD,
+            C.MEETING_VIEW,
+            C.POSITION_STATE,
+            C.BALLOT_SCRUTINY,
+            C.ACTION_UPDATE,
+            C.FIGURES_VIEW,
+        }
     ),
     Role.GRID_WORKER: frozenset(
-        {C.ROSTER_VIEW, C.HOUSEHOLD_LINKS, C.PROPOSAL_RECORD, C.MEETING_VIEW,
-         C.MEETING_RECORD, C.BALLOT_SCRUTINY}
+        {C.ROSTER_VIEW, C.HOUSEHOLD_LINKS, C.PROPOSAL_RECORD, C.MEETING_VIEW, C.MEETING_RECORD, C.BALLOT_SCRUTINY}
     ),
 }
 
@@ -91,10 +96,7 @@ class Principal:
         return compound_id in self.roles_by_compound
 
     def can(self, capability: Capability, compound_id: int) -> bool:
-        return any(
-            capability in ROLE_CAPABILITIES[role]
-            for role in self.roles_by_compound.get(compound_id, ())
-        )
+        return any(capability in ROLE_CAPABILITIES[role] for role in self.roles_by_compound.get(compound_id, ()))
 
     def building_limit(self, compound_id: int) -> frozenset[int] | None:
         """The buildings this person is limited to in a compound, or None for all.

@@ -33,8 +33,12 @@ class ResidentController(Controller):
         compound = await roster.compound_by_code(code)
         return Template(
             template_name="accounts/identify.html",
-            context={"compound": compound, "values": {"next": safe_next(next, f"/c/{code}")},
-                     "errors": {}, "household": household},
+            context={
+                "compound": compound,
+                "values": {"next": safe_next(next, f"/c/{code}")},
+                "errors": {},
+                "household": household,
+            },
         )
 
     @post("/c/{code:str}/me", name="household.identify.submit")
@@ -48,13 +52,17 @@ class ResidentController(Controller):
             await attempts.wait(reservation)
             identity = await residents.identify_by_phone(code, values["building"], values["unit"], values["phone"])
         except FormErrors as error:
-            return Template(template_name="accounts/identify.html", status_code=400,
-                            context={"compound": compound, "values": values, "errors": error.errors,
-                                     "household": None})
+            return Template(
+                template_name="accounts/identify.html",
+                status_code=400,
+                context={"compound": compound, "values": values, "errors": error.errors, "household": None},
+            )
         except TooManyAttempts as error:
-            return Template(template_name="accounts/identify.html", status_code=429,
-                            context={"compound": compound, "values": values,
-                                     "errors": {"phone": error.message}, "household": None})
+            return Template(
+                template_name="accounts/identify.html",
+                status_code=429,
+                context={"compound": compound, "values": values, "errors": {"phone": error.message}, "household": None},
+            )
         await attempts.succeeded(reservation)
         residents.remember(request, identity)
         return Redirect(path=values["next"])
@@ -63,5 +71,3 @@ class ResidentController(Controller):
     async def leave(self, request: Request[Any, Any, Any], code: str) -> Redirect:
         residents.forget(request)
         return Redirect(path=f"/c/{code}")
-
-

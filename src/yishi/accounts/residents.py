@@ -103,9 +103,7 @@ async def identify_by_link(token: str) -> HouseholdIdentity:
     if identity is not None:
         identity = replace(identity, link_id=link["id"])
     if identity is None:
-        raise DomainError(
-            _("This link is not valid any more. Ask your building lead or the secretary for a new one.")
-        )
+        raise DomainError(_("This link is not valid any more. Ask your building lead or the secretary for a new one."))
     return identity
 
 

@@ -18,7 +18,6 @@ from yishi.i18n import gettext as _
 from yishi.roster.tables import Building, Compound, Household
 
 
-
 @dataclass(frozen=True)
 class Scope:
     """Where a role applies: exactly one of these is set, matching the role."""
@@ -40,9 +39,7 @@ ROLE_SCOPE = {
 
 def validate_new_password(password: str, field: str = "password") -> None:
     if len(password) < passwords.MIN_LENGTH:
-        raise FormErrors(
-            {field: _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)}
-        )
+        raise FormErrors({field: _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)})
 
 
 async def create_user(
@@ -57,9 +54,7 @@ async def create_user(
     if not display_name.strip():
         errors["display_name"] = _("Enter the person's name.")
     if len(password) < passwords.MIN_LENGTH:
-        errors["password"] = _(
-            "The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH
-        )
+        errors["password"] = _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)
     if errors:
         raise FormErrors(errors)
     rows = await StaffUser.insert(
@@ -113,13 +108,9 @@ async def load_principal(user_id: int) -> Principal | None:
         role = Role(grant["role"])
         if role is Role.COMMUNITY_ADMIN:
             communities.add(grant["community"])
-            compound_ids = await Compound.select(Compound.id).where(
-                Compound.community == grant["community"]
-            )
+            compound_ids = await Compound.select(Compound.id).where(Compound.community == grant["community"])
         elif role is Role.PROPERTY_MANAGER:
-            compound_ids = await Compound.select(Compound.id).where(
-                Compound.property_company == grant["company"]
-            )
+            compound_ids = await Compound.select(Compound.id).where(Compound.property_company == grant["company"])
         elif role is Role.GRID_WORKER:
             compound_ids = await Building.select(Building.compound.as_alias("id")).where(
                 Building.id == grant["building"]
@@ -152,9 +143,7 @@ async def authenticate(username: str, password: str, address: attempts.ClientAdd
         .where(StaffUser.username == username)
         .first()
     )
-    if user is None or not user["active"] or not passwords.verify_password(
-        user["password_hash"], password
-    ):
+    if user is None or not user["active"] or not passwords.verify_password(user["password_hash"], password):
         raise DomainError(_("The user name or password is wrong."), field="password")
     await attempts.succeeded(reservation)
     if passwords.needs_rehash(user["password_hash"]):
@@ -177,9 +166,7 @@ async def change_password(user_id: int, current: str, new: str, repeat: str) -> 
         errors["repeat"] = _("The two new passwords differ.")
     if errors:
         raise FormErrors(errors)
-    await StaffUser.update({StaffUser.password_hash: passwords.hash_password(new)}).where(
-        StaffUser.id == user_id
-    )
+    await StaffUser.update({StaffUser.password_hash: passwords.hash_password(new)}).where(StaffUser.id == user_id)
 
 
 async def set_language(user_id: int, language: str) -> None:

@@ -21,9 +21,7 @@ class DatabaseStore(Store):
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
-        await SessionRecord.insert(
-            SessionRecord(key=key, data=data, expires_at=expires_at)
-        ).on_conflict(
+        await SessionRecord.insert(SessionRecord(key=key, data=data, expires_at=expires_at)).on_conflict(
             target=SessionRecord.key,
             action="DO UPDATE",
             values=[SessionRecord.data, SessionRecord.expires_at],
@@ -41,9 +39,7 @@ class DatabaseStore(Store):
             await self.delete(key)
             return None
         if renew_for is not None and row["expires_at"] is not None:
-            await SessionRecord.update({SessionRecord.expires_at: _expiry(renew_for)}).where(
-                SessionRecord.key == key
-            )
+            await SessionRecord.update({SessionRecord.expires_at: _expiry(renew_for)}).where(SessionRecord.key == key)
         return bytes(row["data"])
 
     async def delete(self, key: str) -> None:
@@ -59,11 +55,7 @@ class DatabaseStore(Store):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = (
-            await SessionRecord.select(SessionRecord.expires_at)
-            .where(SessionRecord.key == key)
-            .first()
-        )
+        row = await SessionRecord.select(SessionRecord.expires_at).where(SessionRecord.key == key).first()
         if row is None or row["expires_at"] is None:
             return None
         return int((row["expires_at"] - clock.now()).total_seconds())

@@ -61,8 +61,7 @@ class IssuedSessionBackend(ServerSideSessionBackend):
             scope[_NEW] = self.generate_session_id()  # type: ignore[literal-required]
         return scope[_NEW]  # type: ignore[literal-required]
 
-    async def store_in_message(self, scope_session: ScopeSession, message: Message,
-                               connection: ASGIConnection) -> None:
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         old = connection.scope.get(_ISSUED)
         if old and connection.scope.get(_ROTATE):
             await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))

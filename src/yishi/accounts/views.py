@@ -25,8 +25,9 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 def client_address(request: Request[Any, Any, Any]) -> ClientAddress:
     """The client's address, through the proxies named in ``YISHI_TRUSTED_PROXIES``."""
-    return attempts.client_address(request.client.host if request.client else None, request.headers,
-                                   request.app.state.settings.trusted_proxies)
+    return attempts.client_address(
+        request.client.host if request.client else None, request.headers, request.app.state.settings.trusted_proxies
+    )
 
 
 class AccountController(Controller):
@@ -41,9 +42,7 @@ class AccountController(Controller):
     async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
         values = {"username": data.get("username", ""), "next": safe_next(data.get("next"))}
         try:
-            user_id = await service.authenticate(
-                values["username"], data.get("password", ""), client_address(request)
-            )
+            user_id = await service.authenticate(values["username"], data.get("password", ""), client_address(request))
         except DomainError as error:
             return Template(
                 template_name="accounts/login.html",
@@ -54,8 +53,12 @@ class AccountController(Controller):
         principal = await service.load_principal(user_id)
         response = Redirect(path=values["next"])
         if principal is not None:
-            response.set_cookie(COOKIE, principal.language, max_age=3600 * 24 * 365,
-                                **secure_cookies(request.app.state.settings.base_url))
+            response.set_cookie(
+                COOKIE,
+                principal.language,
+                max_age=3600 * 24 * 365,
+                **secure_cookies(request.app.state.settings.base_url),
+            )
         return response
 
     @post("/logout", name="logout")
@@ -84,6 +87,10 @@ class AccountController(Controller):
             )
         return Template(
             template_name="accounts/password.html",
-            context={"principal": principal, "errors": {}, "done": True,
-                     "message": _("Your password has been changed.")},
+            context={
+                "principal": principal,
+                "errors": {},
+                "done": True,
+                "message": _("Your password has been changed."),
+            },
         )

@@ -54,7 +54,9 @@ def _scene(ground: tuple[int, int, int] = GROUND) -> tuple[Image.Image, ImageDra
 def _bike(draw: ImageDraw.ImageDraw, x: int, y: int, colour: tuple[int, int, int], tilt: int = 0) -> None:
     draw.ellipse((x, y + tilt, x + 46, y + 46 + tilt), outline=(40, 40, 40), width=5)
     draw.ellipse((x + 80, y, x + 126, y + 46), outline=(40, 40, 40), width=5)
-    draw.polygon([(x + 23, y + 23 + tilt), (x + 62, y - 14), (x + 103, y + 23), (x + 62, y + 20)], outline=colour, width=7)
+    draw.polygon(
+        [(x + 23, y + 23 + tilt), (x + 62, y - 14), (x + 103, y + 23), (x + 62, y + 20)], outline=colour, width=7
+    )
     draw.rectangle((x + 50, y - 26, x + 78, y - 14), fill=colour)
 
 

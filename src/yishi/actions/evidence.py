@@ -56,20 +56,22 @@ def prepare(data: bytes, filename: str = "", *, allow_pdf: bool = True) -> Prepa
         if not allow_pdf:
             raise EvidenceRefused(_("%(name)s is a PDF; only photos are accepted here.", name=name))
         if len(data) > MAX_PDF_BYTES:
-            raise EvidenceRefused(
-                _("%(name)s is larger than %(mb)d MB.", name=name, mb=MAX_PDF_BYTES // (1024 * 1024)))
+            raise EvidenceRefused(_("%(name)s is larger than %(mb)d MB.", name=name, mb=MAX_PDF_BYTES // (1024 * 1024)))
         return PreparedFile(kind=PDF, content=data, suffix=".pdf", name=name)
     try:
         photo = photos.prepare_photo(data, filename)
     except photos.PhotoRefused as refused:
-        if allow_pdf and data and len(data) <= photos.MAX_PHOTO_BYTES and refused.message == _(
-            "%(name)s is not a JPEG, PNG or WebP photo.", name=name
+        if (
+            allow_pdf
+            and data
+            and len(data) <= photos.MAX_PHOTO_BYTES
+            and refused.message == _("%(name)s is not a JPEG, PNG or WebP photo.", name=name)
         ):
-            raise EvidenceRefused(
-                _("%(name)s is neither a photo (JPEG, PNG, WebP) nor a PDF.", name=name)) from None
+            raise EvidenceRefused(_("%(name)s is neither a photo (JPEG, PNG, WebP) nor a PDF.", name=name)) from None
         raise EvidenceRefused(refused.message) from None
-    return PreparedFile(kind=IMAGE, content=photo.content, suffix=photo.suffix, width=photo.width,
-                        height=photo.height, name=name)
+    return PreparedFile(
+        kind=IMAGE, content=photo.content, suffix=photo.suffix, width=photo.width, height=photo.height, name=name
+    )
 
 
 def store(prepared: PreparedFile, uploads_dir: Path, folder: str) -> StoredFile:
@@ -78,8 +80,14 @@ def store(prepared: PreparedFile, uploads_dir: Path, folder: str) -> StoredFile:
     target_dir.mkdir(parents=True, exist_ok=True)
     relative = f"{folder}/{secrets.token_urlsafe(18)}{prepared.suffix}"
     (uploads_dir / relative).write_bytes(prepared.content)
-    return StoredFile(kind=prepared.kind, path=relative, width=prepared.width,
-                      height=prepared.height, size=len(prepared.content), name=prepared.name)
+    return StoredFile(
+        kind=prepared.kind,
+        path=relative,
+        width=prepared.width,
+        height=prepared.height,
+        size=len(prepared.content),
+        name=prepared.name,
+    )
 
 
 def remove(uploads_dir: Path, stored: list[StoredFile]) -> None:

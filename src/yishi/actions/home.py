@@ -33,9 +33,9 @@ async def action_panel(principal: Principal) -> ActionPanel:
     if service.shows_action_list(principal):
         panel.groups = await service.my_open_actions(principal)
     if principal.community_ids:
-        communities = await Community.select().where(
-            Community.id.is_in(list(principal.community_ids))
-        ).order_by(Community.name)
+        communities = (
+            await Community.select().where(Community.id.is_in(list(principal.community_ids))).order_by(Community.name)
+        )
         for community in communities:
             community["open_escalations"] = await supervision.open_escalation_count([community["id"]])
         panel.communities = communities

@@ -23,8 +23,7 @@ class ItemOutcome:
 async def item_outcome(agenda_item_id: int) -> ItemOutcome:
     result = await voting.item_result(agenda_item_id)
     if result is None or not result.closed:
-        return ItemOutcome(agenda_item_id, decided=False, adopted=False,
-                           ballot_id=result.ballot_id if result else None)
+        return ItemOutcome(agenda_item_id, decided=False, adopted=False, ballot_id=result.ballot_id if result else None)
     return ItemOutcome(
         agenda_item_id,
         decided=True,

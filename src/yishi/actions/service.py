@@ -96,15 +96,18 @@ async def responsible_candidates(compound_id: int, party_kind: str) -> list[dict
     members, the community admin)."""
     if party_kind not in PARTY_KINDS:
         return []
-    compound = await Compound.select(
-        Compound.id, Compound.community, Compound.property_company
-    ).where(Compound.id == compound_id).first()
+    compound = (
+        await Compound.select(Compound.id, Compound.community, Compound.property_company)
+        .where(Compound.id == compound_id)
+        .first()
+    )
     if compound is None:
         return []
     user_ids: dict[int, str] = {}
     if party_kind != COMMUNITY:
         members = await PartyMember.select(PartyMember.user, PartyMember.title).where(
-            (PartyMember.party.compound == compound_id) & (PartyMember.party.kind == party_kind)
+            (PartyMember.party.compound == compound_id)
+            & (PartyMember.party.kind == party_kind)
             & (PartyMember.party.active == True)  # noqa: E712
         )
         user_ids.update({m["user"]: m["title"] for m in members})
@@ -120,21 +123,25 @@ async def responsible_candidates(compound_id: int, party_kind: str) -> list[dict
         user_ids.setdefault(grant["user"], "")
     if not user_ids:
         return []
-    users = await StaffUser.select(StaffUser.id, StaffUser.display_name).where(
-        StaffUser.id.is_in(list(user_ids)) & (StaffUser.active == True)  # noqa: E712
-    ).order_by(StaffUser.display_name)
+    users = (
+        await StaffUser.select(StaffUser.id, StaffUser.display_name)
+        .where(
+            StaffUser.id.is_in(list(user_ids)) & (StaffUser.active == True)  # noqa: E712
+        )
+        .order_by(StaffUser.display_name)
+    )
     return [{**u, "title": user_ids[u["id"]]} for u in users]
 
 
 async def party_name(compound_id: int, party_kind: str) -> str:
     if party_kind == COMMUNITY:
-        row = await Community.select(Community.name).where(
-            Community.id.is_in(Compound.select(Compound.community).where(Compound.id == compound_id))
-        ).first()
+        row = (
+            await Community.select(Community.name)
+            .where(Community.id.is_in(Compound.select(Compound.community).where(Compound.id == compound_id)))
+            .first()
+        )
         return row["name"] if row else ""
-    row = await Party.select(Party.name).where(
-        (Party.compound == compound_id) & (Party.kind == party_kind)
-    ).first()
+    row = await Party.select(Party.name).where((Party.compound == compound_id) & (Party.kind == party_kind)).first()
     return row["name"] if row else ""
 
 
@@ -155,46 +162,62 @@ class Resolution:
 async def resolutions(compound_id: int) -> list[Resolution]:
     """Decision items of the compound's closed meetings, newest meeting first,
     each with its outcome and the actions drafted for it."""
-    meetings = await Meeting.select(
-        Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at, Meeting.closed_at,
-        Meeting.building_ids,
-    ).where((Meeting.compound == compound_id) & (Meeting.status == MEETING_CLOSED)).order_by(
-        Meeting.starts_at, ascending=False
-    ).output(load_json=True)
+    meetings = (
+        await Meeting.select(
+            Meeting.id,
+            Meeting.title,
+            Meeting.kind,
+            Meeting.starts_at,
+            Meeting.closed_at,
+            Meeting.building_ids,
+        )
+        .where((Meeting.compound == compound_id) & (Meeting.status == MEETING_CLOSED))
+        .order_by(Meeting.starts_at, ascending=False)
+        .output(load_json=True)
+    )
     if not meetings:
         return []
-    items = await AgendaItem.select().where(
-        AgendaItem.meeting.is_in([m["id"] for m in meetings])
-        & (AgendaItem.kind == DECISION) & AgendaItem.withdrawn_at.is_null()
-    ).order_by(AgendaItem.position).output(load_json=True)
-    actions = await Action.select(
-        Action.id, Action.number, Action.title, Action.status, Action.due_on, Action.agenda_item
-    ).where(Action.compound == compound_id).order_by(Action.number)
+    items = (
+        await AgendaItem.select()
+        .where(
+            AgendaItem.meeting.is_in([m["id"] for m in meetings])
+            & (AgendaItem.kind == DECISION)
+            & AgendaItem.withdrawn_at.is_null()
+        )
+        .order_by(AgendaItem.position)
+        .output(load_json=True)
+    )
+    actions = (
+        await Action.select(Action.id, Action.number, Action.title, Action.status, Action.due_on, Action.agenda_item)
+        .where(Action.compound == compound_id)
+        .order_by(Action.number)
+    )
     by_meeting = {m["id"]: m for m in meetings}
     found = []
     for meeting in meetings:
         for item in (i for i in items if i["meeting"] == meeting["id"]):
             outcome = await item_outcome(item["id"])
-            found.append(Resolution(
-                item=item, meeting=by_meeting[item["meeting"]], adopted=outcome.adopted,
-                decided=outcome.decided, adopted_option=outcome.adopted_option,
-                ballot_id=outcome.ballot_id,
-                actions=[a for a in actions if a["agenda_item"] == item["id"]],
-            ))
+            found.append(
+                Resolution(
+                    item=item,
+                    meeting=by_meeting[item["meeting"]],
+                    adopted=outcome.adopted,
+                    decided=outcome.decided,
+                    adopted_option=outcome.adopted_option,
+                    ballot_id=outcome.ballot_id,
+                    actions=[a for a in actions if a["agenda_item"] == item["id"]],
+                )
+            )
     return found
 
 
 async def adopted_item(compound_id: int, agenda_item_id: int) -> Resolution:
     """The item an action will carry out, refusing anything that is not an
     adopted decision of a closed meeting of this compound."""
-    item = await AgendaItem.select().where(AgendaItem.id == agenda_item_id).output(
-        load_json=True
-    ).first()
+    item = await AgendaItem.select().where(AgendaItem.id == agenda_item_id).output(load_json=True).first()
     meeting = None
     if item is not None:
-        meeting = await Meeting.select().where(Meeting.id == item["meeting"]).output(
-            load_json=True
-        ).first()
+        meeting = await Meeting.select().where(Meeting.id == item["meeting"]).output(load_json=True).first()
     if item is None or meeting is None or meeting["compound"] != compound_id:
         raise FormErrors({"item": _("Choose an agenda item of a meeting of this compound.")})
     if item["kind"] != DECISION:
@@ -208,15 +231,20 @@ async def adopted_item(compound_id: int, agenda_item_id: int) -> Resolution:
         raise FormErrors({"item": _("This item has no closed ballot, so nothing was decided.")})
     if not outcome.adopted:
         raise FormErrors({"item": _("This item was not adopted: a failed item gets no action.")})
-    return Resolution(item=item, meeting=meeting, adopted=True, decided=True,
-                      adopted_option=outcome.adopted_option, ballot_id=outcome.ballot_id)
+    return Resolution(
+        item=item,
+        meeting=meeting,
+        adopted=True,
+        decided=True,
+        adopted_option=outcome.adopted_option,
+        ballot_id=outcome.ballot_id,
+    )
 
 
 # Drafting ---------------------------------------------------------------------------
 
 
-DRAFT_FIELDS = ("item", "title", "details", "party_kind", "responsible", "due_on", "budget",
-                "funding_source")
+DRAFT_FIELDS = ("item", "title", "details", "party_kind", "responsible", "due_on", "budget", "funding_source")
 
 
 def _parse_date(text: str) -> date | None:
@@ -286,24 +314,51 @@ async def draft_action(
                 errors["responsible"] = _("Choose a person of the responsible party.")
         if errors:
             raise FormErrors(errors)
-        last = await Action.select(Action.number).where(Action.compound == compound_id).order_by(
-            Action.number, ascending=False
-        ).first()
+        last = (
+            await Action.select(Action.number)
+            .where(Action.compound == compound_id)
+            .order_by(Action.number, ascending=False)
+            .first()
+        )
         number = (last["number"] if last else 0) + 1
-        rows = await Action.insert(Action(
-            compound=compound_id, agenda_item=item_id, number=number, title=title,
-            details=details, party_kind=party_kind, responsible=responsible, due_on=due_on,
-            budget_fen=budget, funding_source=funding if budget or funding else "",
-            status=Status.PLANNED.value, created_by=principal.user_id, created_at=now,
-            changed_at=now,
-        )).returning(Action.id)
+        rows = await Action.insert(
+            Action(
+                compound=compound_id,
+                agenda_item=item_id,
+                number=number,
+                title=title,
+                details=details,
+                party_kind=party_kind,
+                responsible=responsible,
+                due_on=due_on,
+                budget_fen=budget,
+                funding_source=funding if budget or funding else "",
+                status=Status.PLANNED.value,
+                created_by=principal.user_id,
+                created_at=now,
+                changed_at=now,
+            )
+        ).returning(Action.id)
         action_id = rows[0]["id"]
-        await StatusChange.insert(StatusChange(
-            action=action_id, from_status="", to_status=Status.PLANNED.value,
-            author=principal.user_id, author_label=principal.display_name, at=now,
-        ))
-        await audit.record("action", action_id, "drafted", actor=principal.user_id,
-                           compound=compound_id, number=number, agenda_item=item_id)
+        await StatusChange.insert(
+            StatusChange(
+                action=action_id,
+                from_status="",
+                to_status=Status.PLANNED.value,
+                author=principal.user_id,
+                author_label=principal.display_name,
+                at=now,
+            )
+        )
+        await audit.record(
+            "action",
+            action_id,
+            "drafted",
+            actor=principal.user_id,
+            compound=compound_id,
+            number=number,
+            agenda_item=item_id,
+        )
         await timeline.action_drafted(item_id, number, title, principal.display_name)
     await notify_changed(compound_id)
     return {"id": action_id, "number": number}
@@ -335,37 +390,46 @@ def _decorate(row: dict[str, Any], today: date) -> dict[str, Any]:
 
 
 async def get_action(compound_id: int, number: int, today: date | None = None) -> dict[str, Any]:
-    row = await Action.select(*ACTION_COLUMNS).where(
-        (Action.compound == compound_id) & (Action.number == number)
-    ).output(load_json=True).first()
+    row = (
+        await Action.select(*ACTION_COLUMNS)
+        .where((Action.compound == compound_id) & (Action.number == number))
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise not_found()
     return _decorate(row, today or flow.local_today())
 
 
 async def action_by_id(action_id: int) -> dict[str, Any] | None:
-    row = await Action.select(*ACTION_COLUMNS).where(Action.id == action_id).output(
-        load_json=True
-    ).first()
+    row = await Action.select(*ACTION_COLUMNS).where(Action.id == action_id).output(load_json=True).first()
     return _decorate(row, flow.local_today()) if row else None
 
 
 async def history(action_id: int) -> list[dict[str, Any]]:
-    return await StatusChange.select().where(StatusChange.action == action_id).order_by(
-        StatusChange.at
-    ).order_by(StatusChange.id)
+    return (
+        await StatusChange.select()
+        .where(StatusChange.action == action_id)
+        .order_by(StatusChange.at)
+        .order_by(StatusChange.id)
+    )
 
 
 async def updates(action_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Updates of each action, newest first, each with its evidence."""
     if not action_ids:
         return {}
-    rows = await ActionUpdate.select().where(ActionUpdate.action.is_in(action_ids)).order_by(
-        ActionUpdate.at, ascending=False
-    ).order_by(ActionUpdate.id, ascending=False)
-    files = await Evidence.select().where(
-        Evidence.update.is_in([r["id"] for r in rows] or [-1])
-    ).order_by(Evidence.id) if rows else []
+    rows = (
+        await ActionUpdate.select()
+        .where(ActionUpdate.action.is_in(action_ids))
+        .order_by(ActionUpdate.at, ascending=False)
+        .order_by(ActionUpdate.id, ascending=False)
+    )
+    files = (
+        await Evidence.select().where(Evidence.update.is_in([r["id"] for r in rows] or [-1])).order_by(Evidence.id)
+        if rows
+        else []
+    )
     by_action: dict[int, list[dict[str, Any]]] = {a: [] for a in action_ids}
     for row in rows:
         row["evidence"] = [f for f in files if f["update"] == row["id"]]
@@ -374,9 +438,11 @@ async def updates(action_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 async def evidence_file(compound_id: int, evidence_id: int) -> dict[str, Any]:
-    row = await Evidence.select(
-        Evidence.all_columns(), Evidence.update.action.compound.as_alias("compound_id")
-    ).where(Evidence.id == evidence_id).first()
+    row = (
+        await Evidence.select(Evidence.all_columns(), Evidence.update.action.compound.as_alias("compound_id"))
+        .where(Evidence.id == evidence_id)
+        .first()
+    )
     if row is None or row["compound_id"] != compound_id:
         raise not_found()
     return row
@@ -385,9 +451,13 @@ async def evidence_file(compound_id: int, evidence_id: int) -> dict[str, Any]:
 async def compound_actions(compound_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """Every action of the compound, most recently changed first."""
     today = today or flow.local_today()
-    rows = await Action.select(*ACTION_COLUMNS).where(Action.compound == compound_id).order_by(
-        Action.changed_at, ascending=False
-    ).order_by(Action.id, ascending=False).output(load_json=True)
+    rows = (
+        await Action.select(*ACTION_COLUMNS)
+        .where(Action.compound == compound_id)
+        .order_by(Action.changed_at, ascending=False)
+        .order_by(Action.id, ascending=False)
+        .output(load_json=True)
+    )
     return [_decorate(r, today) for r in rows]
 
 
@@ -472,46 +542,74 @@ async def post_update(
     stored = [evidence.store(p, uploads_dir, f"actions/{action['compound']}") for p in prepared]
     try:
         async with write_transaction():
-            current = await Action.select(Action.status, Action.round).where(
-                Action.id == action_id
-            ).first()
+            current = await Action.select(Action.status, Action.round).where(Action.id == action_id).first()
             target = None
             if move:
                 try:
                     target = flow.next_status(current["status"], move)
                 except flow.MoveRefused as error:
                     raise FormErrors({"move": error.message}) from None
-            rows = await ActionUpdate.insert(ActionUpdate(
-                action=action_id, text=text, author=principal.user_id,
-                author_label=principal.display_name, at=now,
-            )).returning(ActionUpdate.id)
+            rows = await ActionUpdate.insert(
+                ActionUpdate(
+                    action=action_id,
+                    text=text,
+                    author=principal.user_id,
+                    author_label=principal.display_name,
+                    at=now,
+                )
+            ).returning(ActionUpdate.id)
             update_id = rows[0]["id"]
             if stored:
-                await Evidence.insert(*[
-                    Evidence(update=update_id, kind=s.kind, path=s.path, width=s.width,
-                             height=s.height, size=s.size, name=s.name)
-                    for s in stored
-                ])
+                await Evidence.insert(
+                    *[
+                        Evidence(
+                            update=update_id,
+                            kind=s.kind,
+                            path=s.path,
+                            width=s.width,
+                            height=s.height,
+                            size=s.size,
+                            name=s.name,
+                        )
+                        for s in stored
+                    ]
+                )
             changes: dict[Any, Any] = {Action.changed_at: now}
             if target is not None:
                 changes[Action.status] = target.value
                 if target is Status.DONE:
                     changes[Action.round] = current["round"] + 1
                     changes[Action.done_at] = now
-                await StatusChange.insert(StatusChange(
-                    action=action_id, from_status=current["status"], to_status=target.value,
-                    note=text, author=principal.user_id, author_label=principal.display_name, at=now,
-                ))
-                await audit.record("action", action_id, f"moved to {target.value}",
-                                   actor=principal.user_id, compound=action["compound"])
+                await StatusChange.insert(
+                    StatusChange(
+                        action=action_id,
+                        from_status=current["status"],
+                        to_status=target.value,
+                        note=text,
+                        author=principal.user_id,
+                        author_label=principal.display_name,
+                        at=now,
+                    )
+                )
+                await audit.record(
+                    "action",
+                    action_id,
+                    f"moved to {target.value}",
+                    actor=principal.user_id,
+                    compound=action["compound"],
+                )
             await Action.update(changes).where(Action.id == action_id)
             if target is Status.DONE:
                 from yishi.supervision import service as supervision
 
                 await supervision.action_done_again(action_id, principal, now)
             await timeline.action_progress(
-                action["agenda_item"], action["number"], action["title"], text,
-                done=target is Status.DONE, actor_label=principal.display_name,
+                action["agenda_item"],
+                action["number"],
+                action["title"],
+                text,
+                done=target is Status.DONE,
+                actor_label=principal.display_name,
             )
     except BaseException:
         evidence.remove(uploads_dir, stored)
@@ -520,24 +618,26 @@ async def post_update(
     return {"update_id": update_id, "status": target.value if target else current["status"]}
 
 
-async def reopen(
-    action_id: int, cause: str, note: str, *, author: Principal | None, now: datetime
-) -> None:
+async def reopen(action_id: int, cause: str, note: str, *, author: Principal | None, now: datetime) -> None:
     """Send a done action back (called by supervision inside its transaction)."""
     current = await Action.select(Action.status).where(Action.id == action_id).first()
     if current is None:
         raise not_found()
     target = flow.next_status(current["status"], Move.REOPEN)
-    await Action.update({Action.status: target.value, Action.changed_at: now}).where(
-        Action.id == action_id
+    await Action.update({Action.status: target.value, Action.changed_at: now}).where(Action.id == action_id)
+    await StatusChange.insert(
+        StatusChange(
+            action=action_id,
+            from_status=current["status"],
+            to_status=target.value,
+            cause=cause,
+            note=note,
+            author=author.user_id if author else None,
+            author_label=author.display_name if author else "",
+            at=now,
+        )
     )
-    await StatusChange.insert(StatusChange(
-        action=action_id, from_status=current["status"], to_status=target.value, cause=cause,
-        note=note, author=author.user_id if author else None,
-        author_label=author.display_name if author else "", at=now,
-    ))
-    await audit.record("action", action_id, "reopened", actor=author.user_id if author else None,
-                       cause=cause)
+    await audit.record("action", action_id, "reopened", actor=author.user_id if author else None, cause=cause)
 
 
 # The home page lists -----------------------------------------------------------------------
@@ -573,9 +673,11 @@ async def my_open_actions(principal: Principal, today: date | None = None) -> Ur
     compound_ids = principal.compound_ids
     if not compound_ids:
         return UrgencyGroups()
-    rows = await Action.select(*ACTION_COLUMNS).where(
-        Action.compound.is_in(compound_ids) & (Action.status != Status.DONE.value)
-    ).output(load_json=True)
+    rows = (
+        await Action.select(*ACTION_COLUMNS)
+        .where(Action.compound.is_in(compound_ids) & (Action.status != Status.DONE.value))
+        .output(load_json=True)
+    )
     mine = []
     for row in rows:
         roles = principal.roles_by_compound.get(row["compound"], frozenset())

@@ -86,14 +86,15 @@ class ActionController(Controller):
         )
 
     async def _form(
-        self, principal: Principal, compound: dict[str, Any], values: dict[str, str],
-        errors: dict[str, str], status_code: int = 200,
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
     ) -> Template:
         adopted = [r for r in await service.resolutions(compound["id"]) if r.adopted]
-        candidates = {
-            kind: await service.responsible_candidates(compound["id"], kind)
-            for kind in service.PARTY_KINDS
-        }
+        candidates = {kind: await service.responsible_candidates(compound["id"], kind) for kind in service.PARTY_KINDS}
         return Template(
             template_name="actions/new.html",
             context={
@@ -131,13 +132,14 @@ class ActionController(Controller):
             created = await service.draft_action(principal, compound["id"], values)
         except FormErrors as error:
             return await self._form(principal, compound, values, error.errors, status_code=400)
-        flash(request, _("Action #%(n)d was drafted. Its responsible person sees it on their page.",
-                         n=created["number"]), category="success")
+        flash(
+            request,
+            _("Action #%(n)d was drafted. Its responsible person sees it on their page.", n=created["number"]),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/actions/{created['number']}")
 
-    async def _page(
-        self, principal: Principal, compound: dict[str, Any], number: int, **extra: Any
-    ) -> Template:
+    async def _page(self, principal: Principal, compound: dict[str, Any], number: int, **extra: Any) -> Template:
         context = await action_page_context(principal, compound, number)
         context.update(extra)
         status_code = 400 if extra.get("errors") or extra.get("objection_errors") else 200
@@ -153,8 +155,7 @@ class ActionController(Controller):
         self, request: HTMXRequest, code: str, number: int, principal: Principal
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
-        action = await service.get_action(compound["id"], number) if principal.sees_compound(
-            compound["id"]) else None
+        action = await service.get_action(compound["id"], number) if principal.sees_compound(compound["id"]) else None
         if action is None:
             raise service.not_found()
         await service.check_may_update(principal, action)
@@ -162,8 +163,12 @@ class ActionController(Controller):
         values = {"text": _text(data, "text"), "move": _text(data, "move")}
         try:
             await service.post_update(
-                principal, action["id"], values["text"], await read_uploads(data.getall("files", [])),
-                values["move"], uploads_dir(request),
+                principal,
+                action["id"],
+                values["text"],
+                await read_uploads(data.getall("files", [])),
+                values["move"],
+                uploads_dir(request),
             )
         except FormErrors as error:
             if request.htmx:
@@ -181,24 +186,33 @@ class ActionController(Controller):
 
     @post("/{number:int}/objections/{objection_id:int}", name="actions.objection.decide")
     async def decide_objection(
-        self, request: Request[Any, Any, Any], code: str, number: int, objection_id: int,
-        principal: Principal, data: Form,
+        self,
+        request: Request[Any, Any, Any],
+        code: str,
+        number: int,
+        objection_id: int,
+        principal: Principal,
+        data: Form,
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         uphold = data.get("decision") == "uphold"
         try:
-            await supervision.decide_objection(
-                principal, compound["id"], objection_id, uphold, data.get("note", "")
-            )
+            await supervision.decide_objection(principal, compound["id"], objection_id, uphold, data.get("note", ""))
         except FormErrors as error:
             return await self._page(
-                principal, compound, number,
+                principal,
+                compound,
+                number,
                 objection_errors={objection_id: error.errors["note"]},
                 objection_values={objection_id: data.get("note", "")},
             )
-        flash(request, _("The objection was upheld: the action is reopened and escalated to the community.")
-              if uphold else _("The objection was not upheld. Your reason is shown on the board."),
-              category="success")
+        flash(
+            request,
+            _("The objection was upheld: the action is reopened and escalated to the community.")
+            if uphold
+            else _("The objection was not upheld. Your reason is shown on the board."),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/actions/{number}")
 
     @get("/{number:int}/objection-photos/{photo_id:int}", name="actions.objection.photo")

@@ -33,9 +33,7 @@ async def record(
 
 async def history(subject: str, subject_id: int) -> list[dict[str, Any]]:
     return (
-        await AuditEntry.select(
-            AuditEntry.all_columns(), AuditEntry.actor.display_name.as_alias("actor_name")
-        )
+        await AuditEntry.select(AuditEntry.all_columns(), AuditEntry.actor.display_name.as_alias("actor_name"))
         .where((AuditEntry.subject == subject) & (AuditEntry.subject_id == subject_id))
         .order_by(AuditEntry.at)
         .output(load_json=True)

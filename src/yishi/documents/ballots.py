@@ -41,8 +41,18 @@ async def load_paper_ballot(agenda_item_id: int, _variant: str) -> Source:
     facts = await meeting_facts(item["meeting"])
     item = next(i for i in facts["items"] if i["id"] == agenda_item_id)
     ballot = await (
-        Ballot.select(Ballot.id, Ballot.title, Ballot.question, Ballot.rule, Ballot.options, Ballot.secret,
-                      Ballot.status, Ballot.opens_at, Ballot.closes_at, Ballot.links_binding)
+        Ballot.select(
+            Ballot.id,
+            Ballot.title,
+            Ballot.question,
+            Ballot.rule,
+            Ballot.options,
+            Ballot.secret,
+            Ballot.status,
+            Ballot.opens_at,
+            Ballot.closes_at,
+            Ballot.links_binding,
+        )
         .where(Ballot.agenda_item == agenda_item_id)
         .order_by(Ballot.id, ascending=False)
         .output(load_json=True)
@@ -53,7 +63,10 @@ async def load_paper_ballot(agenda_item_id: int, _variant: str) -> Source:
     if ballot["status"] == CLOSED:
         raise DomainError(_("The vote on this item is closed: there is nothing left to vote on paper."))
     entries = await BallotRollEntry.select(
-        BallotRollEntry.label, BallotRollEntry.area, BallotRollEntry.party_kind, BallotRollEntry.position,
+        BallotRollEntry.label,
+        BallotRollEntry.area,
+        BallotRollEntry.party_kind,
+        BallotRollEntry.position,
         BallotRollEntry.id,
     ).where(BallotRollEntry.ballot == ballot["id"])
     entries.sort(key=lambda e: (e["position"], e["id"]))
@@ -67,17 +80,28 @@ async def load_paper_ballot(agenda_item_id: int, _variant: str) -> Source:
         }
         for number, entry in enumerate(entries, start=1)
     ]
-    pages = [sheets[i:i + SHEETS_PER_PAGE] for i in range(0, len(sheets), SHEETS_PER_PAGE)]
+    pages = [sheets[i : i + SHEETS_PER_PAGE] for i in range(0, len(sheets), SHEETS_PER_PAGE)]
     meeting = facts["meeting"]
     return Source(
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],
         title=_("Paper ballots: %(title)s", title=item["title"]),
-        summary=_("%(n)d numbered paper ballots (%(first)s to %(last)s) for agenda item %(item)d of the meeting on %(date)s.",
-                  n=len(sheets), first=sheets[0]["serial"] if sheets else "—", last=sheets[-1]["serial"] if sheets else "—",
-                  item=item["number"], date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d")),
-        context={**facts, "item": item, "ballot": ballot, "pages": pages, "count": len(sheets),
-                 "counts_owners": counts_owners},
+        summary=_(
+            "%(n)d numbered paper ballots (%(first)s to %(last)s) for agenda item %(item)d of the meeting on %(date)s.",
+            n=len(sheets),
+            first=sheets[0]["serial"] if sheets else "—",
+            last=sheets[-1]["serial"] if sheets else "—",
+            item=item["number"],
+            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d"),
+        ),
+        context={
+            **facts,
+            "item": item,
+            "ballot": ballot,
+            "pages": pages,
+            "count": len(sheets),
+            "counts_owners": counts_owners,
+        },
     )
 
 
@@ -98,9 +122,12 @@ async def load_results_announcement(meeting_id: int, _variant: str) -> Source:
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],
         title=meeting_title(_("Results announcement"), meeting),
-        summary=_("Results of %(n)d votes of the meeting on %(date)s: %(adopted)d adopted.",
-                  n=len(voted), adopted=sum(1 for v in voted if v["vote"]["passed"]),
-                  date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d")),
+        summary=_(
+            "Results of %(n)d votes of the meeting on %(date)s: %(adopted)d adopted.",
+            n=len(voted),
+            adopted=sum(1 for v in voted if v["vote"]["passed"]),
+            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d"),
+        ),
         context=facts,
     )
 
@@ -113,13 +140,28 @@ def votes_on_item(row: Mapping[str, Any]) -> bool:
     return row.get("kind") == "decision" and row.get("withdrawn_at") is None and bool(row.get("open_vote"))
 
 
-register(DocumentKind(
-    name="paper_ballot", label=N_("Paper ballot"), template="pdf/paper_ballot.html",
-    subject_type="agenda_item", load=load_paper_ballot, filename=N_("paper-ballot"),
-    available=votes_on_item, order=35,
-))
-register(DocumentKind(
-    name="results_announcement", label=N_("Results announcement"), template="pdf/results_announcement.html",
-    subject_type="meeting", load=load_results_announcement, filename=N_("results-announcement"),
-    public=True, available=lambda m: is_published(m) and has_closed_votes(m), order=45,
-))
+register(
+    DocumentKind(
+        name="paper_ballot",
+        label=N_("Paper ballot"),
+        template="pdf/paper_ballot.html",
+        subject_type="agenda_item",
+        load=load_paper_ballot,
+        filename=N_("paper-ballot"),
+        available=votes_on_item,
+        order=35,
+    )
+)
+register(
+    DocumentKind(
+        name="results_announcement",
+        label=N_("Results announcement"),
+        template="pdf/results_announcement.html",
+        subject_type="meeting",
+        load=load_results_announcement,
+        filename=N_("results-announcement"),
+        public=True,
+        available=lambda m: is_published(m) and has_closed_votes(m),
+        order=45,
+    )
+)

@@ -25,7 +25,7 @@ def normalize_code(text: str) -> str | None:
 
 
 def display_code(code: str) -> str:
-    """"ABCD2345" → "ABCD 2345", easier to read aloud and to type."""
+    """ "ABCD2345" → "ABCD 2345", easier to read aloud and to type."""
     half = len(code) // 2
     return f"{code[:half]} {code[half:]}"
 

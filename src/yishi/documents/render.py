@@ -69,7 +69,7 @@ class LocalFetcher(URLFetcher):
         raw = unquote(urlsplit(url).path)
         for root in (str(PROJECT_ROOT.resolve()), ""):
             if raw.startswith(root + "/static/"):
-                candidate = (STATIC_DIR / raw[len(root) + len("/static/"):]).resolve()
+                candidate = (STATIC_DIR / raw[len(root) + len("/static/") :]).resolve()
                 if candidate.is_relative_to(STATIC_DIR) and candidate.is_file():
                     return candidate
         return None
@@ -78,14 +78,12 @@ class LocalFetcher(URLFetcher):
 def css_string(value: object) -> Markup:
     """``value`` as a quoted CSS string, safe inside ``<style>`` (no ``</style>``)."""
     text = str(value)
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
-    )
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
     return Markup(f'"{escaped}"')
 
 
 def page_counter_css(template: str) -> Markup:
-    """"第 {page} 页 / 共 {pages} 页" → a CSS ``content`` value with page counters."""
+    """ "第 {page} 页 / 共 {pages} 页" → a CSS ``content`` value with page counters."""
     parts: list[str] = []
     for piece in re.split(r"(\{page\}|\{pages\})", template):
         if piece == "{page}":

@@ -212,8 +212,13 @@ async def issue(
     if source.compound_id != compound_id:
         raise NotFound(_("This page does not exist or is not in your places."))
     return await issue_source(
-        kind, subject_id, source, settings=settings, issuer=Issuer.of(principal),
-        language=language, variant=variant,
+        kind,
+        subject_id,
+        source,
+        settings=settings,
+        issuer=Issuer.of(principal),
+        language=language,
+        variant=variant,
     )
 
 
@@ -272,16 +277,29 @@ async def issue_source(
             record = await _store(kind, subject_id, source, series, hash_, info, rendered, issuer)
             await _supersede(series, record, renew_each_time=kind.renew_each_time)
             await audit.record(
-                "document", record["id"], "issued", actor=issuer.user_id, actor_label=issuer.name,
-                compound=source.compound_id, code=code, kind=kind.name, version=version,
+                "document",
+                record["id"],
+                "issued",
+                actor=issuer.user_id,
+                actor_label=issuer.name,
+                compound=source.compound_id,
+                code=code,
+                kind=kind.name,
+                version=version,
             )
             return {**record, "reused": False}
     raise Conflict(_("This document was being issued by someone else at the same moment. Please try again."))
 
 
 async def _store(
-    kind: DocumentKind, subject_id: int, source: Source, series: str, hash_: str,
-    info: DocInfo, rendered: render.RenderedPdf, issuer: Issuer,
+    kind: DocumentKind,
+    subject_id: int,
+    source: Source,
+    series: str,
+    hash_: str,
+    info: DocInfo,
+    rendered: render.RenderedPdf,
+    issuer: Issuer,
 ) -> dict[str, Any]:
     await IssuedDocument.insert(
         IssuedDocument(
@@ -314,9 +332,7 @@ async def _supersede(series: str, record: dict[str, Any], *, renew_each_time: bo
     """Mark the versions ``record`` replaces: those of other data (in any
     language); for documents renewed each time, every earlier one."""
     condition = (
-        (IssuedDocument.series == series)
-        & IssuedDocument.superseded_by.is_null()
-        & (IssuedDocument.id != record["id"])
+        (IssuedDocument.series == series) & IssuedDocument.superseded_by.is_null() & (IssuedDocument.id != record["id"])
     )
     if not renew_each_time:
         condition &= IssuedDocument.source_hash != record["source_hash"]
@@ -390,7 +406,9 @@ async def check_copy(record: dict[str, Any], data: bytes) -> Check:
     return Check(matches=matches, sha256=digest, size=len(data))
 
 
-async def issued_in_compound(compound_id: int, *, limit: int = 200, kinds_allowed: set[str] | None = None) -> list[dict[str, Any]]:
+async def issued_in_compound(
+    compound_id: int, *, limit: int = 200, kinds_allowed: set[str] | None = None
+) -> list[dict[str, Any]]:
     query = (
         IssuedDocument.select(*META_COLUMNS, IssuedDocument.superseded_by.code.as_alias("superseded_by_code"))
         .where(IssuedDocument.compound == compound_id)
@@ -402,7 +420,9 @@ async def issued_in_compound(compound_id: int, *, limit: int = 200, kinds_allowe
     return await query
 
 
-async def current_of(kind_name: str, subject_id: int, *, variant: str = "", language: str | None = None) -> dict[str, Any] | None:
+async def current_of(
+    kind_name: str, subject_id: int, *, variant: str = "", language: str | None = None
+) -> dict[str, Any] | None:
     """The newest current (not superseded) issued copy, for pages that link to it."""
     kind = kinds.get(kind_name)
     query = IssuedDocument.select(*META_COLUMNS).where(
@@ -418,8 +438,15 @@ async def meetings_for_listing(compound_id: int, *, limit: int = 40) -> list[dic
     from yishi.meetings.tables import AgendaItem, Meeting
 
     meetings = await (
-        Meeting.select(Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at, Meeting.status,
-                       Meeting.published_at, Meeting.closed_at)
+        Meeting.select(
+            Meeting.id,
+            Meeting.title,
+            Meeting.kind,
+            Meeting.starts_at,
+            Meeting.status,
+            Meeting.published_at,
+            Meeting.closed_at,
+        )
         .where(Meeting.compound == compound_id)
         .order_by(Meeting.starts_at, ascending=False)
         .limit(limit)
@@ -432,12 +459,21 @@ async def meetings_for_listing(compound_id: int, *, limit: int = 40) -> list[dic
 
         meeting_ids = [m["id"] for m in meetings]
         ballots = await Ballot.select(Ballot.meeting, Ballot.agenda_item, Ballot.status).where(
-            Ballot.meeting.is_in(meeting_ids))
+            Ballot.meeting.is_in(meeting_ids)
+        )
         if item_kinds:
-            items = await AgendaItem.select(
-                AgendaItem.id, AgendaItem.meeting, AgendaItem.position, AgendaItem.title, AgendaItem.kind,
-                AgendaItem.withdrawn_at,
-            ).where(AgendaItem.meeting.is_in(meeting_ids)).order_by(AgendaItem.position)
+            items = (
+                await AgendaItem.select(
+                    AgendaItem.id,
+                    AgendaItem.meeting,
+                    AgendaItem.position,
+                    AgendaItem.title,
+                    AgendaItem.kind,
+                    AgendaItem.withdrawn_at,
+                )
+                .where(AgendaItem.meeting.is_in(meeting_ids))
+                .order_by(AgendaItem.position)
+            )
     open_items = {b["agenda_item"] for b in ballots if b["status"] != "closed"}
     for item in items:
         item["open_vote"] = item["id"] in open_items
@@ -446,7 +482,8 @@ async def meetings_for_listing(compound_id: int, *, limit: int = 40) -> list[dic
         meeting["kinds"] = [k for k in kinds.kinds_for("meeting") if k.available(meeting)]
         meeting["agenda"] = [
             {**item, "kinds": [k for k in item_kinds if k.available({**item, "meeting_row": meeting})]}
-            for item in items if item["meeting"] == meeting["id"]
+            for item in items
+            if item["meeting"] == meeting["id"]
         ]
     return meetings
 

@@ -55,16 +55,28 @@ async def _load_refused(_subject_id: int, _variant: str) -> Source:
     raise DomainError(_("Voter slips are printed from the voter slips page, where new links are issued."))
 
 
-SLIPS = register(DocumentKind(
-    name=KIND, label=N_("Voter slips"), template="pdf/voter_slips.html",
-    subject_type="compound", load=_load_refused, filename=N_("voter-slips"),
-    capabilities=(Capability.DOCUMENT_ISSUE, Capability.HOUSEHOLD_LINKS),
-    renew_each_time=True, order=50,
-))
+SLIPS = register(
+    DocumentKind(
+        name=KIND,
+        label=N_("Voter slips"),
+        template="pdf/voter_slips.html",
+        subject_type="compound",
+        load=_load_refused,
+        filename=N_("voter-slips"),
+        capabilities=(Capability.DOCUMENT_ISSUE, Capability.HOUSEHOLD_LINKS),
+        renew_each_time=True,
+        order=50,
+    )
+)
 
 
 async def issue_voter_slips(
-    compound_id: int, building_id: int | None, *, principal: Principal, settings: Settings, language: str,
+    compound_id: int,
+    building_id: int | None,
+    *,
+    principal: Principal,
+    settings: Settings,
+    language: str,
 ) -> dict[str, Any]:
     """Issue a new link for every household in scope and print them, in one
     transaction: either every link is new and the slips exist, or nothing
@@ -80,27 +92,41 @@ async def issue_voter_slips(
         for household in households:
             token = await issue_household_link(household["id"], principal.user_id)
             slips.append({"label": household["label"], "url": f"{settings.base_url}/h/{token}"})
-        pages = [slips[i:i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
+        pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
         source = Source(
             compound_id=compound_id,
             compound_name=compound["name"],
             title=_("Voter slips of %(name)s, %(scope)s", name=compound["name"], scope=scope_name),
-            summary=_("%(n)d households' personal voting links (%(scope)s). The links are printed only on the paper.",
-                      n=len(slips), scope=scope_name),
-            context={"compound": compound, "pages": pages, "count": len(slips), "scope_name": scope_name,
-                     "base_url": settings.base_url},
+            summary=_(
+                "%(n)d households' personal voting links (%(scope)s). The links are printed only on the paper.",
+                n=len(slips),
+                scope=scope_name,
+            ),
+            context={
+                "compound": compound,
+                "pages": pages,
+                "count": len(slips),
+                "scope_name": scope_name,
+                "base_url": settings.base_url,
+            },
         )
         record = await service.issue_source(
-            SLIPS, compound_id, source, settings=settings, issuer=service.Issuer.of(principal),
-            language=language, variant=f"building-{building_id}" if building_id is not None else "",
+            SLIPS,
+            compound_id,
+            source,
+            settings=settings,
+            issuer=service.Issuer.of(principal),
+            language=language,
+            variant=f"building-{building_id}" if building_id is not None else "",
         )
         if building_id is None:
             # New links for every household: every earlier slip of the compound is void.
             await IssuedDocument.update(
                 {IssuedDocument.superseded_by: record["id"], IssuedDocument.superseded_at: record["issued_at"]}
             ).where(
-                (IssuedDocument.compound == compound_id) & IssuedDocument.kind.is_in([KIND])
-                & IssuedDocument.superseded_by.is_null() & (IssuedDocument.id != record["id"])
+                (IssuedDocument.compound == compound_id)
+                & IssuedDocument.kind.is_in([KIND])
+                & IssuedDocument.superseded_by.is_null()
+                & (IssuedDocument.id != record["id"])
             )
         return record
-

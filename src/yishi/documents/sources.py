@@ -46,8 +46,13 @@ def not_found() -> NotFound:
 async def compound_facts(compound_id: int) -> dict[str, Any]:
     row = (
         await Compound.select(
-            Compound.id, Compound.code, Compound.name, Compound.address, Compound.seconds_threshold,
-            Compound.notice_days, Compound.community.name.as_alias("community_name"),
+            Compound.id,
+            Compound.code,
+            Compound.name,
+            Compound.address,
+            Compound.seconds_threshold,
+            Compound.notice_days,
+            Compound.community.name.as_alias("community_name"),
             Compound.community.street.as_alias("street_name"),
             Compound.property_company.name.as_alias("company_name"),
         )
@@ -170,12 +175,16 @@ async def meeting_facts(meeting_id: int, *, require_published: bool = True) -> d
 
 
 async def invitations_of(meeting_id: int) -> dict[str, list[dict[str, Any]]]:
-    rows = await Invitation.select(
-        Invitation.all_columns(),
-        Invitation.party.name.as_alias("party_name"),
-        Invitation.party.kind.as_alias("party_kind"),
-        Invitation.user.display_name.as_alias("user_name"),
-    ).where(Invitation.meeting == meeting_id).order_by(Invitation.id)
+    rows = (
+        await Invitation.select(
+            Invitation.all_columns(),
+            Invitation.party.name.as_alias("party_name"),
+            Invitation.party.kind.as_alias("party_kind"),
+            Invitation.user.display_name.as_alias("user_name"),
+        )
+        .where(Invitation.meeting == meeting_id)
+        .order_by(Invitation.id)
+    )
     return {
         "parties": [r for r in rows if r["party"]],
         "people": [r for r in rows if not r["party"] and r["user"]],
@@ -197,9 +206,12 @@ async def load_meeting_notice(meeting_id: int, _variant: str) -> Source:
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],
         title=meeting_title(_("Meeting notice"), meeting),
-        summary=_("Notice of the meeting on %(date)s at %(place)s, %(n)d agenda items.",
-                  date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"), place=meeting["place"],
-                  n=len([i for i in items if not i["withdrawn"]])),
+        summary=_(
+            "Notice of the meeting on %(date)s at %(place)s, %(n)d agenda items.",
+            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"),
+            place=meeting["place"],
+            n=len([i for i in items if not i["withdrawn"]]),
+        ),
         context=facts,
     )
 
@@ -209,8 +221,12 @@ async def households_of(building_ids: list[int]) -> list[dict[str, Any]]:
     if not building_ids:
         return []
     rows = await Household.select(
-        Household.id, Household.unit, Household.exclusive_area, Household.owner_key,
-        Household.building.id.as_alias("building_id"), Household.building.code.as_alias("building_code"),
+        Household.id,
+        Household.unit,
+        Household.exclusive_area,
+        Household.owner_key,
+        Household.building.id.as_alias("building_id"),
+        Household.building.code.as_alias("building_code"),
     ).where(Household.building.is_in(building_ids))
     for row in rows:
         row["label"] = unit_label(row["building_code"], row["unit"])
@@ -219,10 +235,21 @@ async def households_of(building_ids: list[int]) -> list[dict[str, Any]]:
 
 
 async def attendance_of(meeting_id: int) -> list[dict[str, Any]]:
-    return await Attendance.select(
-        Attendance.id, Attendance.household, Attendance.party, Attendance.user, Attendance.name,
-        Attendance.method, Attendance.at, Attendance.user.display_name.as_alias("user_name"),
-    ).where(Attendance.meeting == meeting_id).order_by(Attendance.at).order_by(Attendance.id)
+    return (
+        await Attendance.select(
+            Attendance.id,
+            Attendance.household,
+            Attendance.party,
+            Attendance.user,
+            Attendance.name,
+            Attendance.method,
+            Attendance.at,
+            Attendance.user.display_name.as_alias("user_name"),
+        )
+        .where(Attendance.meeting == meeting_id)
+        .order_by(Attendance.at)
+        .order_by(Attendance.id)
+    )
 
 
 def _person(row: Mapping[str, Any]) -> str:
@@ -238,7 +265,9 @@ async def sign_in_facts(facts: dict[str, Any]) -> dict[str, Any]:
     parties = await parties_of(compound_id)
     invited_party_ids = {r["party"] for r in invitations["parties"]}
     members = await PartyMember.select(
-        PartyMember.party, PartyMember.user, PartyMember.title,
+        PartyMember.party,
+        PartyMember.user,
+        PartyMember.title,
         PartyMember.user.display_name.as_alias("user_name"),
     ).where(PartyMember.party.is_in([p["id"] for p in parties] or [-1]))
 
@@ -247,28 +276,33 @@ async def sign_in_facts(facts: dict[str, Any]) -> dict[str, Any]:
         titles = {m["user"]: m["title"] for m in members if m["party"] == party["id"]}
         present = [
             {"name": _person(a), "title": titles.get(a["user"], ""), "at": a["at"], "method": a["method"]}
-            for a in attendance if a["party"] == party["id"] and not a["household"]
+            for a in attendance
+            if a["party"] == party["id"] and not a["household"]
         ]
         if party["id"] not in invited_party_ids and not present:
             continue
         present_names = {p["name"] for p in present}
         expected = [
             {"name": m["user_name"], "title": m["title"]}
-            for m in members if m["party"] == party["id"] and m["user_name"] not in present_names
+            for m in members
+            if m["party"] == party["id"] and m["user_name"] not in present_names
         ]
-        party_sections.append({**party, "present": present, "expected": expected,
-                               "invited": party["id"] in invited_party_ids})
+        party_sections.append(
+            {**party, "present": present, "expected": expected, "invited": party["id"] in invited_party_ids}
+        )
 
     others_present = [
         {"name": _person(a), "at": a["at"], "method": a["method"]}
-        for a in attendance if not a["party"] and not a["household"]
+        for a in attendance
+        if not a["party"] and not a["household"]
     ]
     present_names = {p["name"] for p in others_present}
     others_expected = [
         {"name": r["user_name"], "role": ""} for r in invitations["people"] if r["user_name"] not in present_names
     ] + [
         {"name": r["guest_name"], "role": r["guest_role"]}
-        for r in invitations["guests"] if r["guest_name"] not in present_names
+        for r in invitations["guests"]
+        if r["guest_name"] not in present_names
     ]
 
     households: list[dict[str, Any]] = []
@@ -282,8 +316,11 @@ async def sign_in_facts(facts: dict[str, Any]) -> dict[str, Any]:
 
     # The same figures as the sign-in page: an owner present counts with all their area.
     quorum = meetings_flow.quorum(
-        households, [h["id"] for h in households if h["signed_at"]], invited_party_ids,
-        [a["party"] for a in attendance if a["party"] and not a["household"]])
+        households,
+        [h["id"] for h in households if h["signed_at"]],
+        invited_party_ids,
+        [a["party"] for a in attendance if a["party"] and not a["household"]],
+    )
     figures = {
         "households_total": quorum.households.total,
         "households_present": quorum.households.present,
@@ -319,8 +356,11 @@ async def load_sign_in_sheet(meeting_id: int, _variant: str) -> Source:
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],
         title=meeting_title(_("Sign-in sheet"), meeting),
-        summary=_("Sign-in sheet of the meeting on %(date)s; %(n)d signed in when printed.",
-                  date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"), n=figures["signed_in"]),
+        summary=_(
+            "Sign-in sheet of the meeting on %(date)s; %(n)d signed in when printed.",
+            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"),
+            n=figures["signed_in"],
+        ),
         context=facts,
     )
 
@@ -330,8 +370,12 @@ async def load_sign_in_sheet(meeting_id: int, _variant: str) -> Source:
 
 async def _positions(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     rows = await Position.select(
-        Position.agenda_item, Position.stance, Position.text, Position.recorded_at,
-        Position.party.name.as_alias("party_name"), Position.party.kind.as_alias("party_kind"),
+        Position.agenda_item,
+        Position.stance,
+        Position.text,
+        Position.recorded_at,
+        Position.party.name.as_alias("party_name"),
+        Position.party.kind.as_alias("party_kind"),
         Position.recorded_by.display_name.as_alias("recorded_by_name"),
     ).where(Position.agenda_item.is_in(item_ids or [-1]))
     order = {kind: index for index, kind in enumerate(PartyKind.ALL)}
@@ -353,17 +397,35 @@ async def _comment_counts(item_ids: list[int]) -> dict[int, int]:
 
 
 async def _addenda(meeting_id: int) -> list[dict[str, Any]]:
-    return await Addendum.select(
-        Addendum.id, Addendum.agenda_item, Addendum.text, Addendum.at,
-        Addendum.author.display_name.as_alias("author_name"),
-    ).where(Addendum.meeting == meeting_id).order_by(Addendum.at).order_by(Addendum.id)
+    return (
+        await Addendum.select(
+            Addendum.id,
+            Addendum.agenda_item,
+            Addendum.text,
+            Addendum.at,
+            Addendum.author.display_name.as_alias("author_name"),
+        )
+        .where(Addendum.meeting == meeting_id)
+        .order_by(Addendum.at)
+        .order_by(Addendum.id)
+    )
 
 
 async def _actions(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = await Action.select(
-        Action.id, Action.agenda_item, Action.number, Action.title, Action.party_kind, Action.due_on,
-        Action.status, Action.responsible.display_name.as_alias("responsible_name"),
-    ).where(Action.agenda_item.is_in(item_ids or [-1])).order_by(Action.number)
+    rows = (
+        await Action.select(
+            Action.id,
+            Action.agenda_item,
+            Action.number,
+            Action.title,
+            Action.party_kind,
+            Action.due_on,
+            Action.status,
+            Action.responsible.display_name.as_alias("responsible_name"),
+        )
+        .where(Action.agenda_item.is_in(item_ids or [-1]))
+        .order_by(Action.number)
+    )
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in item_ids}
     for row in rows:
         found[row["agenda_item"]].append(row)
@@ -393,9 +455,12 @@ async def load_minutes(meeting_id: int, _variant: str) -> Source:
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],
         title=meeting_title(_("Minutes"), meeting),
-        summary=_("Minutes of the meeting on %(date)s at %(place)s: %(n)d agenda items.",
-                  date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"), place=meeting["place"],
-                  n=len(facts["items"])),
+        summary=_(
+            "Minutes of the meeting on %(date)s at %(place)s: %(n)d agenda items.",
+            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d %H:%M"),
+            place=meeting["place"],
+            n=len(facts["items"]),
+        ),
         context=facts,
     )
 
@@ -417,7 +482,7 @@ def _parse_day(text: str) -> date | None:
 
 
 def ledger_period(query: Mapping[str, str]) -> str:
-    """"from"/"to" (YYYY-MM-DD) → "2026-01-01..2026-12-31"; the current year by default."""
+    """ "from"/"to" (YYYY-MM-DD) → "2026-01-01..2026-12-31"; the current year by default."""
     today = action_flow.local_today()
     start_text, end_text = (query.get("from") or "").strip(), (query.get("to") or "").strip()
     start = _parse_day(start_text) if start_text else date(today.year, 1, 1)
@@ -451,28 +516,56 @@ async def ledger_rows(compound_id: int, variant: str) -> dict[str, Any]:
     first, last = parse_period(variant)
     start = datetime.combine(first, datetime.min.time(), LOCAL_TZ)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
-    rows = await Action.select(
-        Action.id, Action.number, Action.title, Action.details, Action.party_kind, Action.due_on,
-        Action.status, Action.done_at, Action.created_at, Action.budget_fen,
-        Action.responsible.display_name.as_alias("responsible_name"),
-        Action.agenda_item.title.as_alias("item_title"),
-        Action.agenda_item.meeting.title.as_alias("meeting_title"),
-        Action.agenda_item.meeting.starts_at.as_alias("meeting_starts_at"),
-    ).where(
-        (Action.compound == compound_id) & (Action.created_at < end)
-        & (Action.done_at.is_null() | (Action.done_at >= start) | (Action.status != action_flow.Status.DONE.value))
-    ).order_by(Action.number)
-    updates = await ActionUpdate.select(ActionUpdate.action, ActionUpdate.text, ActionUpdate.at).where(
-        ActionUpdate.action.is_in([r["id"] for r in rows] or [-1]) & (ActionUpdate.at < end)
-    ).order_by(ActionUpdate.at).order_by(ActionUpdate.id)
+    rows = (
+        await Action.select(
+            Action.id,
+            Action.number,
+            Action.title,
+            Action.details,
+            Action.party_kind,
+            Action.due_on,
+            Action.status,
+            Action.done_at,
+            Action.created_at,
+            Action.budget_fen,
+            Action.responsible.display_name.as_alias("responsible_name"),
+            Action.agenda_item.title.as_alias("item_title"),
+            Action.agenda_item.meeting.title.as_alias("meeting_title"),
+            Action.agenda_item.meeting.starts_at.as_alias("meeting_starts_at"),
+        )
+        .where(
+            (Action.compound == compound_id)
+            & (Action.created_at < end)
+            & (Action.done_at.is_null() | (Action.done_at >= start) | (Action.status != action_flow.Status.DONE.value))
+        )
+        .order_by(Action.number)
+    )
+    updates = (
+        await ActionUpdate.select(ActionUpdate.action, ActionUpdate.text, ActionUpdate.at)
+        .where(ActionUpdate.action.is_in([r["id"] for r in rows] or [-1]) & (ActionUpdate.at < end))
+        .order_by(ActionUpdate.at)
+        .order_by(ActionUpdate.id)
+    )
     latest = {u["action"]: u for u in updates}
     today = min(action_flow.local_today(), last)
     counts = {"total": len(rows), "done": 0, "open": 0, "overdue": 0, "done_on_time": 0}
     for row in rows:
-        done_in_period = row["status"] == action_flow.Status.DONE.value and row["done_at"] is not None and row["done_at"] < end
-        row["shown_status"] = action_flow.Status.DONE.value if done_in_period else (
-            action_flow.OVERDUE if today > row["due_on"] else
-            (row["status"] if row["status"] != action_flow.Status.DONE.value else action_flow.Status.IN_PROGRESS.value))
+        done_in_period = (
+            row["status"] == action_flow.Status.DONE.value and row["done_at"] is not None and row["done_at"] < end
+        )
+        row["shown_status"] = (
+            action_flow.Status.DONE.value
+            if done_in_period
+            else (
+                action_flow.OVERDUE
+                if today > row["due_on"]
+                else (
+                    row["status"]
+                    if row["status"] != action_flow.Status.DONE.value
+                    else action_flow.Status.IN_PROGRESS.value
+                )
+            )
+        )
         row["latest_update"] = latest.get(row["id"])
         if done_in_period:
             counts["done"] += 1
@@ -493,14 +586,17 @@ async def load_action_ledger(compound_id: int, variant: str) -> Source:
     return Source(
         compound_id=compound_id,
         compound_name=compound["name"],
-        title=_("Action ledger of %(name)s, %(first)s to %(last)s", name=compound["name"],
-                first=ledger["first_day"].isoformat(), last=ledger["last_day"].isoformat()),
-        summary=_("%(n)d actions, %(done)d done in the period.", n=ledger["counts"]["total"],
-                  done=ledger["counts"]["done"]),
+        title=_(
+            "Action ledger of %(name)s, %(first)s to %(last)s",
+            name=compound["name"],
+            first=ledger["first_day"].isoformat(),
+            last=ledger["last_day"].isoformat(),
+        ),
+        summary=_(
+            "%(n)d actions, %(done)d done in the period.", n=ledger["counts"]["total"], done=ledger["counts"]["done"]
+        ),
         context={"compound": compound, **ledger},
     )
-
-
 
 
 async def ledger_csv(compound_id: int, variant: str) -> bytes:
@@ -508,46 +604,108 @@ async def ledger_csv(compound_id: int, variant: str) -> bytes:
     ledger = await ledger_rows(compound_id, variant)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("No."), _("Action"), _("Meeting"), _("Meeting date"), _("Agenda item"),
-                     _("Responsible party"), _("Responsible person"), _("Due"), _("Status"), _("Done on"),
-                     _("Latest progress"), _("Progress date")])
+    writer.writerow(
+        [
+            _("No."),
+            _("Action"),
+            _("Meeting"),
+            _("Meeting date"),
+            _("Agenda item"),
+            _("Responsible party"),
+            _("Responsible person"),
+            _("Due"),
+            _("Status"),
+            _("Done on"),
+            _("Latest progress"),
+            _("Progress date"),
+        ]
+    )
     for a in ledger["actions"]:
         update = a["latest_update"]
-        writer.writerow([guard(v) for v in (
-            a["number"], a["title"], a["meeting_title"],
-            local_moment(a["meeting_starts_at"]).date().isoformat() if a["meeting_starts_at"] else "",
-            a["item_title"], labels.responsible_label(a["party_kind"]), a["responsible_name"],
-            a["due_on"].isoformat(), labels.action_status_label(a["shown_status"]),
-            local_moment(a["done_at"]).date().isoformat() if a["shown_status"] == "done" and a["done_at"] else "",
-            update["text"] if update else "", local_moment(update["at"]).date().isoformat() if update else "",
-        )])
+        writer.writerow(
+            [
+                guard(v)
+                for v in (
+                    a["number"],
+                    a["title"],
+                    a["meeting_title"],
+                    local_moment(a["meeting_starts_at"]).date().isoformat() if a["meeting_starts_at"] else "",
+                    a["item_title"],
+                    labels.responsible_label(a["party_kind"]),
+                    a["responsible_name"],
+                    a["due_on"].isoformat(),
+                    labels.action_status_label(a["shown_status"]),
+                    local_moment(a["done_at"]).date().isoformat()
+                    if a["shown_status"] == "done" and a["done_at"]
+                    else "",
+                    update["text"] if update else "",
+                    local_moment(update["at"]).date().isoformat() if update else "",
+                )
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 # The kinds -----------------------------------------------------------------------------
 
-register(DocumentKind(
-    name="proposal_poster", label=N_("Proposal poster"), template="pdf/proposal_poster.html",
-    subject_type="compound", load=load_proposal_poster, filename=N_("proposal-poster"),
-    public=True, order=10,
-))
-register(DocumentKind(
-    name="meeting_notice", label=N_("Meeting notice"), template="pdf/meeting_notice.html",
-    subject_type="meeting", load=load_meeting_notice, filename=N_("meeting-notice"),
-    public=True, available=is_published, order=20,
-))
-register(DocumentKind(
-    name="sign_in_sheet", label=N_("Sign-in sheet"), template="pdf/sign_in_sheet.html",
-    subject_type="meeting", load=load_sign_in_sheet, filename=N_("sign-in-sheet"),
-    available=is_published, order=30,
-))
-register(DocumentKind(
-    name="minutes", label=N_("Minutes"), template="pdf/minutes.html",
-    subject_type="meeting", load=load_minutes, filename=N_("minutes"),
-    available=is_published, order=40,
-))
-register(DocumentKind(
-    name="action_ledger", label=N_("Action ledger"), template="pdf/action_ledger.html",
-    subject_type="compound", load=load_action_ledger, filename=N_("action-ledger"),
-    variant=ledger_period, order=60,
-))
+register(
+    DocumentKind(
+        name="proposal_poster",
+        label=N_("Proposal poster"),
+        template="pdf/proposal_poster.html",
+        subject_type="compound",
+        load=load_proposal_poster,
+        filename=N_("proposal-poster"),
+        public=True,
+        order=10,
+    )
+)
+register(
+    DocumentKind(
+        name="meeting_notice",
+        label=N_("Meeting notice"),
+        template="pdf/meeting_notice.html",
+        subject_type="meeting",
+        load=load_meeting_notice,
+        filename=N_("meeting-notice"),
+        public=True,
+        available=is_published,
+        order=20,
+    )
+)
+register(
+    DocumentKind(
+        name="sign_in_sheet",
+        label=N_("Sign-in sheet"),
+        template="pdf/sign_in_sheet.html",
+        subject_type="meeting",
+        load=load_sign_in_sheet,
+        filename=N_("sign-in-sheet"),
+        available=is_published,
+        order=30,
+    )
+)
+register(
+    DocumentKind(
+        name="minutes",
+        label=N_("Minutes"),
+        template="pdf/minutes.html",
+        subject_type="meeting",
+        load=load_minutes,
+        filename=N_("minutes"),
+        available=is_published,
+        order=40,
+    )
+)
+register(
+    DocumentKind(
+        name="action_ledger",
+        label=N_("Action ledger"),
+        template="pdf/action_ledger.html",
+        subject_type="compound",
+        load=load_action_ledger,
+        filename=N_("action-ledger"),
+        variant=ledger_period,
+        order=60,
+    )
+)

@@ -68,8 +68,13 @@ class DocumentsController(Controller):
     path = "/compounds/{code:str}/documents"
 
     async def _page(
-        self, principal: Principal, compound: dict[str, Any], *, status: int = 200,
-        values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        *,
+        status: int = 200,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
     ) -> Template:
         compound_id = compound["id"]
         can_issue = principal.can(Capability.DOCUMENT_ISSUE, compound_id)
@@ -85,8 +90,9 @@ class DocumentsController(Controller):
                 "compound": compound,
                 "can_issue": can_issue,
                 "can_slips": can_slips,
-                "compound_kinds": [k for k in kinds.kinds_for("compound")
-                                   if not k.renew_each_time and k.variant is kinds.no_variant],
+                "compound_kinds": [
+                    k for k in kinds.kinds_for("compound") if not k.renew_each_time and k.variant is kinds.no_variant
+                ],
                 "ledger": kinds.find("action_ledger"),
                 "meetings": await service.meetings_for_listing(compound_id),
                 "issued": issued,
@@ -105,8 +111,13 @@ class DocumentsController(Controller):
         return await self._page(principal, compound)
 
     async def _issue(
-        self, request: Request[Any, Any, Any], principal: Principal, code: str, kind_name: str,
-        subject_id: int | None, values: dict[str, str],
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        code: str,
+        kind_name: str,
+        subject_id: int | None,
+        values: dict[str, str],
     ) -> Redirect | Template:
         """Record and render the document, then send the browser to its copy:
         issuing writes (a number, a version, an audit line), so it is a POST;
@@ -122,8 +133,13 @@ class DocumentsController(Controller):
         except FormErrors as error:
             return await self._page(principal, compound, status=400, values=values, errors=error.errors)
         record = await service.issue(
-            kind.name, compound["id"] if subject_id is None else subject_id, compound_id=compound["id"],
-            settings=settings_of(request), principal=principal, language=current_language(), variant=variant,
+            kind.name,
+            compound["id"] if subject_id is None else subject_id,
+            compound_id=compound["id"],
+            settings=settings_of(request),
+            principal=principal,
+            language=current_language(),
+            variant=variant,
         )
         return Redirect(path=f"/compounds/{code}/documents/issued/{record['code']}", status_code=303)
 
@@ -135,7 +151,12 @@ class DocumentsController(Controller):
 
     @post("/pdf/{kind_name:str}/{subject_id:int}", name="documents.subject_pdf")
     async def subject_pdf(
-        self, request: Request[Any, Any, Any], code: str, kind_name: str, subject_id: int, principal: Principal,
+        self,
+        request: Request[Any, Any, Any],
+        code: str,
+        kind_name: str,
+        subject_id: int,
+        principal: Principal,
         data: Form,
     ) -> Redirect | Template:
         return await self._issue(request, principal, code, kind_name, subject_id, data)
@@ -150,8 +171,7 @@ class DocumentsController(Controller):
         kind = kinds.find(record["kind"])
         if kind is not None and kind.renew_each_time:
             require_kind(principal, kind, compound["id"])
-        return pdf_response(record, await service.pdf_of(record["id"]),
-                            private=bool(kind and kind.renew_each_time))
+        return pdf_response(record, await service.pdf_of(record["id"]), private=bool(kind and kind.renew_each_time))
 
     async def _ledger_csv(self, principal: Principal, code: str, values: dict[str, str]) -> Response[bytes] | Template:
         compound = await roster.compound_by_code(code)
@@ -162,11 +182,17 @@ class DocumentsController(Controller):
             return await self._page(principal, compound, status=400, values=values, errors=error.errors)
         body = await sources.ledger_csv(compound["id"], variant)
         filename = f"action-ledger-{compound['code']}-{variant.replace('..', '-to-')}.csv"
-        return Response(body, media_type="text/csv; charset=utf-8", status_code=200,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            status_code=200,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     @get("/action-ledger.csv", name="documents.ledger_csv")
-    async def ledger_csv(self, request: Request[Any, Any, Any], code: str, principal: Principal) -> Response[bytes] | Template:
+    async def ledger_csv(
+        self, request: Request[Any, Any, Any], code: str, principal: Principal
+    ) -> Response[bytes] | Template:
         return await self._ledger_csv(principal, code, dict(request.query_params))
 
     @post("/action-ledger.csv", name="documents.ledger_csv_form")
@@ -177,7 +203,12 @@ class DocumentsController(Controller):
     # Voter slips: a confirm form, because printing them issues new links.
 
     async def _slips_form(
-        self, principal: Principal, compound: dict[str, Any], building: str, *, status: int = 200,
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        building: str,
+        *,
+        status: int = 200,
         errors: dict[str, str] | None = None,
     ) -> Template:
         buildings = await slips.buildings_of(compound["id"])
@@ -185,8 +216,13 @@ class DocumentsController(Controller):
         return Template(
             template_name="documents/voter_slips.html",
             context={
-                "principal": principal, "compound": compound, "buildings": buildings, "counts": counts,
-                "total": sum(counts.values()), "values": {"building": building}, "errors": errors or {},
+                "principal": principal,
+                "compound": compound,
+                "buildings": buildings,
+                "counts": counts,
+                "total": sum(counts.values()),
+                "values": {"building": building},
+                "errors": errors or {},
             },
             status_code=status,
         )
@@ -214,11 +250,21 @@ class DocumentsController(Controller):
         if errors:
             return await self._slips_form(principal, compound, building, status=400, errors=errors)
         record = await slips.issue_voter_slips(
-            compound["id"], None if building == "all" else whole_number(building), principal=principal,
-            settings=settings_of(request), language=current_language(),
+            compound["id"],
+            None if building == "all" else whole_number(building),
+            principal=principal,
+            settings=settings_of(request),
+            language=current_language(),
         )
-        flash(request, _("Voter slips issued (verification code %(code)s): %(title)s. The earlier links of these households no longer work.",
-                         code=qr.display_code(record["code"]), title=record["title"]), category="success")
+        flash(
+            request,
+            _(
+                "Voter slips issued (verification code %(code)s): %(title)s. The earlier links of these households no longer work.",
+                code=qr.display_code(record["code"]),
+                title=record["title"],
+            ),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/documents?issued={record['code']}#issued")
 
 
@@ -231,9 +277,14 @@ class VerifyController(Controller):
             normalized = qr.normalize_code(code)
             if normalized is not None:
                 return Redirect(path=f"/verify/{normalized}")
-            return Template(template_name="documents/verify_lookup.html", status_code=400,
-                            context={"values": {"code": code},
-                                     "errors": {"code": _("A verification code has 8 letters and digits, for example ABCD 2345.")}})
+            return Template(
+                template_name="documents/verify_lookup.html",
+                status_code=400,
+                context={
+                    "values": {"code": code},
+                    "errors": {"code": _("A verification code has 8 letters and digits, for example ABCD 2345.")},
+                },
+            )
         return Template(template_name="documents/verify_lookup.html", context={"values": {}, "errors": {}})
 
     async def _context(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -42,13 +42,19 @@ def recount(rule: str, options: list[str] | None, roll_csv: str, votes_csv: str)
     return result
 
 
-def _choice(code: str | None, label: str, owners: int, area: int, ballots: int, result: TallyResult | None,
-            *, strong: bool) -> dict[str, Any]:
+def _choice(
+    code: str | None, label: str, owners: int, area: int, ballots: int, result: TallyResult | None, *, strong: bool
+) -> dict[str, Any]:
     participating_owners = result.participating_owners if result else 0
     participating_area = result.participating_area if result else 0
     cast = result.cast if result else 0
     return {
-        "code": code, "label": label, "owners": owners, "area": area, "ballots": ballots, "strong": strong,
+        "code": code,
+        "label": label,
+        "owners": owners,
+        "area": area,
+        "ballots": ballots,
+        "strong": strong,
         "owners_share": format_share(share_tenths(owners, participating_owners)),
         "area_share": format_share(share_tenths(area, participating_area)),
         "ballots_share": format_share(share_tenths(ballots, cast)),
@@ -58,18 +64,19 @@ def _choice(code: str | None, label: str, owners: int, area: int, ballots: int, 
 def figures_of(result: TallyResult, *, party_names: dict[str, str]) -> dict[str, Any]:
     """A tally as plain data for a template (choices, shares, what decided it)."""
     if result.options:
-        choices = [
-            _choice(None, o.label, o.owners, o.area, o.ballots, result, strong=o.passed)
-            for o in result.options
-        ]
-        choices.append(_choice(ABSTAIN, "", result.abstain_owners, result.abstain_area,
-                               result.abstain_ballots, result, strong=False))
+        choices = [_choice(None, o.label, o.owners, o.area, o.ballots, result, strong=o.passed) for o in result.options]
+        choices.append(
+            _choice(
+                ABSTAIN, "", result.abstain_owners, result.abstain_area, result.abstain_ballots, result, strong=False
+            )
+        )
     else:
         choices = [
             _choice(YES, "", result.yes_owners, result.yes_area, result.yes_ballots, result, strong=True),
             _choice(NO, "", result.no_owners, result.no_area, result.no_ballots, result, strong=False),
-            _choice(ABSTAIN, "", result.abstain_owners, result.abstain_area, result.abstain_ballots,
-                    result, strong=False),
+            _choice(
+                ABSTAIN, "", result.abstain_owners, result.abstain_area, result.abstain_ballots, result, strong=False
+            ),
         ]
     decided_by, party = result.decided_by, ""
     if decided_by.startswith(PARTY_PREFIX):
@@ -99,14 +106,32 @@ def hand_count_figures(ballot: dict[str, Any], count: dict[str, Any]) -> dict[st
     cast = count["yes"] + count["no"] + count["abstain"]
 
     def choice(code: str, n: int) -> dict[str, Any]:
-        return {"code": code, "label": "", "owners": n, "area": 0, "ballots": n, "strong": code == YES,
-                "owners_share": "", "area_share": "", "ballots_share": format_share(share_tenths(n, cast))}
+        return {
+            "code": code,
+            "label": "",
+            "owners": n,
+            "area": 0,
+            "ballots": n,
+            "strong": code == YES,
+            "owners_share": "",
+            "area_share": "",
+            "ballots_share": format_share(share_tenths(n, cast)),
+        }
 
     return {
-        "rule": ballot["rule"], "counts_owners": False, "passed": bool(ballot["passed"]), "quorum_met": True,
-        "decided_by": "passed_all" if ballot["passed"] else "approval_cast", "decided_by_party": "",
-        "adopted_option": None, "total_area": 0, "total_owners": 0, "participating_area": 0,
-        "participating_owners": cast, "participation_area_share": "", "participation_owners_share": "",
+        "rule": ballot["rule"],
+        "counts_owners": False,
+        "passed": bool(ballot["passed"]),
+        "quorum_met": True,
+        "decided_by": "passed_all" if ballot["passed"] else "approval_cast",
+        "decided_by_party": "",
+        "adopted_option": None,
+        "total_area": 0,
+        "total_owners": 0,
+        "participating_area": 0,
+        "participating_owners": cast,
+        "participation_area_share": "",
+        "participation_owners_share": "",
         "cast": cast,
         "choices": [choice(YES, count["yes"]), choice(NO, count["no"]), choice(ABSTAIN, count["abstain"])],
         "hand_count": True,
@@ -117,17 +142,34 @@ async def closed_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Each item's latest closed ballot as figures (items without one are absent)."""
     if not item_ids:
         return {}
-    ballots = await Ballot.select(
-        Ballot.id, Ballot.agenda_item, Ballot.rule, Ballot.options, Ballot.passed, Ballot.result,
-        Ballot.roll_csv, Ballot.votes_csv, Ballot.closed_at, Ballot.secret, Ballot.deemed_clause,
-    ).where(Ballot.agenda_item.is_in(item_ids) & (Ballot.status == CLOSED)).order_by(Ballot.id).output(load_json=True)
+    ballots = (
+        await Ballot.select(
+            Ballot.id,
+            Ballot.agenda_item,
+            Ballot.rule,
+            Ballot.options,
+            Ballot.passed,
+            Ballot.result,
+            Ballot.roll_csv,
+            Ballot.votes_csv,
+            Ballot.closed_at,
+            Ballot.secret,
+            Ballot.deemed_clause,
+        )
+        .where(Ballot.agenda_item.is_in(item_ids) & (Ballot.status == CLOSED))
+        .order_by(Ballot.id)
+        .output(load_json=True)
+    )
     latest = {b["agenda_item"]: b for b in ballots}
     if not latest:
         return {}
     ids = [b["id"] for b in latest.values()]
     hands = {h["ballot"]: h for h in await HandCount.select().where(HandCount.ballot.is_in(ids))}
     entries = await BallotRollEntry.select(
-        BallotRollEntry.ballot, BallotRollEntry.member_key, BallotRollEntry.voter_key, BallotRollEntry.label,
+        BallotRollEntry.ballot,
+        BallotRollEntry.member_key,
+        BallotRollEntry.voter_key,
+        BallotRollEntry.label,
         BallotRollEntry.party.name.as_alias("party_name"),
     ).where(BallotRollEntry.ballot.is_in(ids) & BallotRollEntry.party.is_not_null())
     found: dict[int, dict[str, Any]] = {}
@@ -149,8 +191,12 @@ async def closed_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
         if figures is None:
             continue
         deemed = (ballot["result"] or {}).get("deemed") if isinstance(ballot["result"], dict) else None
-        figures.update(ballot_id=ballot["id"], closed_at=ballot["closed_at"], secret=ballot["secret"],
-                       deemed=deemed if isinstance(deemed, dict) and "passed" in deemed else None,
-                       deemed_clause=ballot["deemed_clause"])
+        figures.update(
+            ballot_id=ballot["id"],
+            closed_at=ballot["closed_at"],
+            secret=ballot["secret"],
+            deemed=deemed if isinstance(deemed, dict) and "passed" in deemed else None,
+            deemed_clause=ballot["deemed_clause"],
+        )
         found[item_id] = figures
     return found

@@ -87,7 +87,9 @@ async def _render_next(key: tuple[str, str], slot: _Snapshot, render: Render) ->
             del _snapshots[key]
 
 
-async def _events(topic: str, render: Render, event: str, view: str = "") -> AsyncGenerator[ServerSentEventMessage, None]:
+async def _events(
+    topic: str, render: Render, event: str, view: str = ""
+) -> AsyncGenerator[ServerSentEventMessage, None]:
     plugin = channels.plugin()
     subscriber = await plugin.subscribe([topic])
     try:
@@ -116,4 +118,6 @@ async def _events(topic: str, render: Render, event: str, view: str = "") -> Asy
 
 def stream(topic: str, render: Render, event: str = "update", *, view: str = "") -> ServerSentEvent:
     """An SSE response for htmx's SSE extension (``sse-swap="update"``)."""
-    return ServerSentEvent(_events(topic, render, event, view), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return ServerSentEvent(
+        _events(topic, render, event, view), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )

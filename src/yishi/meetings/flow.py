@@ -145,8 +145,9 @@ def parse_options(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
-                     owners_matter: str) -> tuple[VoteDraft | None, dict[str, str]]:
+def check_vote_draft(
+    kind: str, question: str, options_text: str, rule: str, owners_matter: str
+) -> tuple[VoteDraft | None, dict[str, str]]:
     """Validate what will be put to the vote; return the draft or the errors by field."""
     errors: dict[str, str] = {}
     question = question.strip()
@@ -158,7 +159,8 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
     options = parse_options(options_text)
     if len(options) == 1:
         errors["options"] = _(
-            "Write at least %(min)d options, one a line, or none for a yes/no question.", min=MIN_OPTIONS)
+            "Write at least %(min)d options, one a line, or none for a yes/no question.", min=MIN_OPTIONS
+        )
     elif len(options) > MAX_OPTIONS:
         errors["options"] = _("At most %(max)d options.", max=MAX_OPTIONS)
     else:
@@ -168,12 +170,12 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
                 errors["options"] = _("Each option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH)
                 break
             if label.lower() == ABSTAIN:
-                errors["options"] = _("“%(label)s” cannot be an option: abstaining is always possible.",
-                                      label=label)
+                errors["options"] = _("“%(label)s” cannot be an option: abstaining is always possible.", label=label)
                 break
             if label in seen:
-                errors["options"] = _("The option “%(label)s” appears twice. Each option needs its own label.",
-                                      label=label)
+                errors["options"] = _(
+                    "The option “%(label)s” appears twice. Each option needs its own label.", label=label
+                )
                 break
             seen.add(label)
 
@@ -183,8 +185,7 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
         matter = whole_number(matter_text, maximum=max(OWNERS_MATTERS))
         if matter not in OWNERS_MATTERS:
             matter = None
-            errors["owners_matter"] = _(
-                "Choose which matter of Civil Code art. 278 the owners decide (1 to 9).")
+            errors["owners_matter"] = _("Choose which matter of Civil Code art. 278 the owners decide (1 to 9).")
     elif matter_text:
         errors["owners_matter"] = _("Only an owners' decision names a matter of Civil Code art. 278.")
 
@@ -195,9 +196,12 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
         if matter is not None and Rule(rule_value) is not rule_for_matter(matter):
             errors["rule"] = art_278_mismatch(matter, Rule(rule_value))
     elif Rule(rule_value) not in allowed_rules(kind):
-        errors["rule"] = _("The rule “%(rule)s” does not fit a %(kind)s. Choose one of: %(allowed)s.",
-                           rule=rule_label(rule_value), kind=kind_label(kind),
-                           allowed="、".join(rule_label(r) for r in allowed_rules(kind)))
+        errors["rule"] = _(
+            "The rule “%(rule)s” does not fit a %(kind)s. Choose one of: %(allowed)s.",
+            rule=rule_label(rule_value),
+            kind=kind_label(kind),
+            allowed="、".join(rule_label(r) for r in allowed_rules(kind)),
+        )
     if errors:
         return None, errors
     return VoteDraft(question=question, options=options, rule=rule_value, owners_matter=matter), {}
@@ -206,12 +210,18 @@ def check_vote_draft(kind: str, question: str, options_text: str, rule: str,
 def art_278_mismatch(matter: int, rule: Rule) -> str:
     wanted = rule_for_matter(matter)
     if wanted is Rule.CIVIL_CODE_SPECIAL:
-        return _("Civil Code art. 278: matter %(matter)s takes the special rule (three quarters of the "
-                 "participating area and owners), not “%(rule)s”.",
-                 matter=label_of(OWNERS_MATTERS, matter), rule=rule_label(rule))
-    return _("Civil Code art. 278: matter %(matter)s takes the ordinary rule (more than half of the "
-             "participating area and owners), not “%(rule)s”; only matters (6) to (8) take the special rule.",
-             matter=label_of(OWNERS_MATTERS, matter), rule=rule_label(rule))
+        return _(
+            "Civil Code art. 278: matter %(matter)s takes the special rule (three quarters of the "
+            "participating area and owners), not “%(rule)s”.",
+            matter=label_of(OWNERS_MATTERS, matter),
+            rule=rule_label(rule),
+        )
+    return _(
+        "Civil Code art. 278: matter %(matter)s takes the ordinary rule (more than half of the "
+        "participating area and owners), not “%(rule)s”; only matters (6) to (8) take the special rule.",
+        matter=label_of(OWNERS_MATTERS, matter),
+        rule=rule_label(rule),
+    )
 
 
 # Notice --------------------------------------------------------------------------
@@ -240,7 +250,9 @@ def check_notice_settings(form: Mapping[str, str]) -> tuple[dict[str, int], dict
         if days < legal:
             errors[kind.value] = _(
                 "The law asks for at least %(days)d days' notice of an owners' decision "
-                "(Property Management Regulations art. 14).", days=legal)
+                "(Property Management Regulations art. 14).",
+                days=legal,
+            )
             continue
         values[kind.value] = days
     return values, errors
@@ -269,8 +281,7 @@ class NoticeCheck:
         return max(self.lead.days, 0)
 
 
-def check_notice(kind: str, configured: Mapping[str, Any] | None, starts_at: datetime,
-                 now: datetime) -> NoticeCheck:
+def check_notice(kind: str, configured: Mapping[str, Any] | None, starts_at: datetime, now: datetime) -> NoticeCheck:
     required = notice_days(configured, kind)
     return NoticeCheck(
         required_days=required,
@@ -336,11 +347,13 @@ def parse_guests(text: str) -> tuple[list[tuple[str, str]], str | None]:
         if not line:
             continue
         cut = min((line.find(s) for s in GUEST_SEPARATORS if s in line), default=-1)
-        name, role = (line[:cut], line[cut + 1:]) if cut > 0 else (line, "")
+        name, role = (line[:cut], line[cut + 1 :]) if cut > 0 else (line, "")
         name, role = name.strip(), role.strip().rstrip("）)").strip()
         if not name or not role:
-            return guests, _("Line %(n)d: write the guest's name and role, separated by a comma, "
-                             "for example 王警官，社区民警.", n=number)
+            return guests, _(
+                "Line %(n)d: write the guest's name and role, separated by a comma, for example 王警官，社区民警.",
+                n=number,
+            )
         if len(name) > 100 or len(role) > 100:
             return guests, _("Line %(n)d: name and role may have at most 100 characters each.", n=number)
         guests.append((name, role))
@@ -382,8 +395,12 @@ class Quorum:
         return self.area.reaches_two_thirds and self.owners.reaches_two_thirds
 
 
-def quorum(households: Sequence[Mapping[str, Any]], present_household_ids: Iterable[int],
-           parties_invited: Iterable[int], parties_present: Iterable[int]) -> Quorum:
+def quorum(
+    households: Sequence[Mapping[str, Any]],
+    present_household_ids: Iterable[int],
+    parties_invited: Iterable[int],
+    parties_present: Iterable[int],
+) -> Quorum:
     """Figures of the households concerned (``households``: id, exclusive_area, owner_key).
 
     Owners are counted as the Civil Code rules count them: households sharing an
@@ -411,8 +428,9 @@ def quorum(households: Sequence[Mapping[str, Any]], present_household_ids: Itera
 
 # Local time ----------------------------------------------------------------------
 
+
 def duration_text(delta: timedelta) -> str:
-    """"3 days 4 hours" / "5 hours 10 minutes" for a notice lead time."""
+    """ "3 days 4 hours" / "5 hours 10 minutes" for a notice lead time."""
     seconds = max(int(delta.total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)

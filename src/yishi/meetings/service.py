@@ -56,12 +56,7 @@ now_utc = clock.now
 
 
 async def compound(compound_id: int) -> dict[str, Any]:
-    row = (
-        await Compound.select(Compound.all_columns())
-        .where(Compound.id == compound_id)
-        .output(load_json=True)
-        .first()
-    )
+    row = await Compound.select(Compound.all_columns()).where(Compound.id == compound_id).output(load_json=True).first()
     if row is None:
         raise _not_found()
     return row
@@ -142,9 +137,7 @@ async def agenda_item(meeting_id: int, item_id: int) -> dict[str, Any]:
 
 
 async def buildings(compound_id: int) -> list[dict[str, Any]]:
-    rows = await Building.select(Building.id, Building.code, Building.name).where(
-        Building.compound == compound_id
-    )
+    rows = await Building.select(Building.id, Building.code, Building.name).where(Building.compound == compound_id)
     return sorted(rows, key=lambda b: (len(b["code"]), b["code"]))
 
 
@@ -154,21 +147,20 @@ async def parties(compound_id: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda p: (order.get(p["kind"], 9), p["id"]))
 
 
-ROLE_ORDER = [Role.SECRETARY, Role.COMMUNITY_ADMIN, Role.GRID_WORKER, Role.PROPERTY_MANAGER,
-              Role.COMMITTEE_MEMBER]
+ROLE_ORDER = [Role.SECRETARY, Role.COMMUNITY_ADMIN, Role.GRID_WORKER, Role.PROPERTY_MANAGER, Role.COMMITTEE_MEMBER]
 
 
 async def compound_staff(compound_row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every active staff member with a role over the compound, with their roles."""
-    building_ids = [b["id"] for b in await Building.select(Building.id).where(
-        Building.compound == compound_row["id"])]
+    building_ids = [b["id"] for b in await Building.select(Building.id).where(Building.compound == compound_row["id"])]
     condition = (RoleGrant.compound == compound_row["id"]) | (RoleGrant.community == compound_row["community"])
     if compound_row.get("property_company"):
         condition = condition | (RoleGrant.company == compound_row["property_company"])
     if building_ids:
         condition = condition | RoleGrant.building.is_in(building_ids)
     rows = await RoleGrant.select(
-        RoleGrant.user, RoleGrant.role,
+        RoleGrant.user,
+        RoleGrant.role,
         RoleGrant.user.display_name.as_alias("name"),
         RoleGrant.user.active.as_alias("active"),
     ).where(condition)
@@ -181,13 +173,14 @@ async def compound_staff(compound_row: Mapping[str, Any]) -> list[dict[str, Any]
             person["roles"].append(row["role"])
     for person in people.values():
         person["roles"].sort(key=lambda r: ROLE_ORDER.index(Role(r)))
-    return sorted(people.values(),
-                  key=lambda p: (ROLE_ORDER.index(Role(p["roles"][0])), p["name"], p["id"]))
+    return sorted(people.values(), key=lambda p: (ROLE_ORDER.index(Role(p["roles"][0])), p["name"], p["id"]))
 
 
 async def party_members(compound_id: int) -> dict[int, list[dict[str, Any]]]:
     rows = await PartyMember.select(
-        PartyMember.party, PartyMember.user, PartyMember.title,
+        PartyMember.party,
+        PartyMember.user,
+        PartyMember.title,
         PartyMember.user.display_name.as_alias("name"),
     ).where(PartyMember.party.compound == compound_id)
     members: dict[int, list[dict[str, Any]]] = {}
@@ -197,12 +190,16 @@ async def party_members(compound_id: int) -> dict[int, list[dict[str, Any]]]:
 
 
 async def invitations(meeting_id: int) -> list[dict[str, Any]]:
-    return await Invitation.select(
-        Invitation.all_columns(),
-        Invitation.party.kind.as_alias("party_kind"),
-        Invitation.party.name.as_alias("party_name"),
-        Invitation.user.display_name.as_alias("user_name"),
-    ).where(Invitation.meeting == meeting_id).order_by(Invitation.id)
+    return (
+        await Invitation.select(
+            Invitation.all_columns(),
+            Invitation.party.kind.as_alias("party_kind"),
+            Invitation.party.name.as_alias("party_name"),
+            Invitation.user.display_name.as_alias("user_name"),
+        )
+        .where(Invitation.meeting == meeting_id)
+        .order_by(Invitation.id)
+    )
 
 
 async def staff_names(ids: Iterable[int]) -> dict[int, str]:
@@ -215,8 +212,12 @@ async def staff_names(ids: Iterable[int]) -> dict[int, str]:
 
 async def concerned_households(meeting_row: Mapping[str, Any]) -> list[dict[str, Any]]:
     query = Household.select(
-        Household.id, Household.unit, Household.exclusive_area, Household.owner_key,
-        Household.building, Household.building.code.as_alias("building_code"),
+        Household.id,
+        Household.unit,
+        Household.exclusive_area,
+        Household.owner_key,
+        Household.building,
+        Household.building.code.as_alias("building_code"),
     ).where(Household.building.compound == meeting_row["compound"])
     if meeting_row["building_ids"]:
         query = query.where(Household.building.is_in(list(meeting_row["building_ids"])))
@@ -224,21 +225,28 @@ async def concerned_households(meeting_row: Mapping[str, Any]) -> list[dict[str,
 
 
 async def attendance(meeting_id: int) -> list[dict[str, Any]]:
-    return await Attendance.select(
-        Attendance.all_columns(),
-        Attendance.household.unit.as_alias("unit"),
-        Attendance.household.building.code.as_alias("building_code"),
-        Attendance.household.building.as_alias("building_id"),
-        Attendance.party.kind.as_alias("party_kind"),
-        Attendance.party.name.as_alias("party_name"),
-        Attendance.user.display_name.as_alias("user_name"),
-        Attendance.marked_by.display_name.as_alias("marked_by_name"),
-    ).where(Attendance.meeting == meeting_id).order_by(Attendance.at, Attendance.id)
+    return (
+        await Attendance.select(
+            Attendance.all_columns(),
+            Attendance.household.unit.as_alias("unit"),
+            Attendance.household.building.code.as_alias("building_code"),
+            Attendance.household.building.as_alias("building_id"),
+            Attendance.party.kind.as_alias("party_kind"),
+            Attendance.party.name.as_alias("party_name"),
+            Attendance.user.display_name.as_alias("user_name"),
+            Attendance.marked_by.display_name.as_alias("marked_by_name"),
+        )
+        .where(Attendance.meeting == meeting_id)
+        .order_by(Attendance.at, Attendance.id)
+    )
 
 
 async def household_attendance(meeting_id: int, household_id: int) -> dict[str, Any] | None:
-    return await Attendance.select().where(
-        (Attendance.meeting == meeting_id) & (Attendance.household == household_id)).first()
+    return (
+        await Attendance.select()
+        .where((Attendance.meeting == meeting_id) & (Attendance.household == household_id))
+        .first()
+    )
 
 
 @dataclass
@@ -274,8 +282,7 @@ async def sign_in_sheet(meeting_row: Mapping[str, Any]) -> SignInSheet:
         invited_party_ids,
         [r["party"] for r in rows if r["party"] and not r["household"]],
     )
-    return SignInSheet(by_party=by_party, guests=guests, households=households, quorum=figures,
-                       total=len(rows))
+    return SignInSheet(by_party=by_party, guests=guests, households=households, quorum=figures, total=len(rows))
 
 
 async def positions(item_id: int) -> dict[int, dict[str, Any]]:
@@ -296,12 +303,16 @@ async def positions_of_meeting(meeting_id: int) -> dict[int, dict[int, dict[str,
 async def comments(item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     if not item_ids:
         return {}
-    rows = await Comment.select(
-        Comment.all_columns(),
-        Comment.household.unit.as_alias("unit"),
-        Comment.household.building.code.as_alias("building_code"),
-        Comment.hidden_by.display_name.as_alias("hidden_by_name"),
-    ).where(Comment.agenda_item.is_in(list(item_ids))).order_by(Comment.at, Comment.id)
+    rows = (
+        await Comment.select(
+            Comment.all_columns(),
+            Comment.household.unit.as_alias("unit"),
+            Comment.household.building.code.as_alias("building_code"),
+            Comment.hidden_by.display_name.as_alias("hidden_by_name"),
+        )
+        .where(Comment.agenda_item.is_in(list(item_ids)))
+        .order_by(Comment.at, Comment.id)
+    )
     result: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         row["label"] = f"{row['building_code']}-{row['unit']}"
@@ -310,11 +321,15 @@ async def comments(item_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 async def addenda(meeting_id: int) -> list[dict[str, Any]]:
-    return await Addendum.select(
-        Addendum.all_columns(),
-        Addendum.author.display_name.as_alias("author_name"),
-        Addendum.agenda_item.title.as_alias("item_title"),
-    ).where(Addendum.meeting == meeting_id).order_by(Addendum.at, Addendum.id)
+    return (
+        await Addendum.select(
+            Addendum.all_columns(),
+            Addendum.author.display_name.as_alias("author_name"),
+            Addendum.agenda_item.title.as_alias("item_title"),
+        )
+        .where(Addendum.meeting == meeting_id)
+        .order_by(Addendum.at, Addendum.id)
+    )
 
 
 async def item_history(item_id: int) -> list[dict[str, Any]]:
@@ -324,9 +339,7 @@ async def item_history(item_id: int) -> list[dict[str, Any]]:
 async def meeting_history(meeting_id: int) -> list[dict[str, Any]]:
     """The meeting's own changes and its items', oldest first, each item entry titled."""
     entries = list(await audit.history("meeting", meeting_id))
-    for item in await AgendaItem.select(AgendaItem.id, AgendaItem.title).where(
-        AgendaItem.meeting == meeting_id
-    ):
+    for item in await AgendaItem.select(AgendaItem.id, AgendaItem.title).where(AgendaItem.meeting == meeting_id):
         for entry in await audit.history("agenda_item", item["id"]):
             entry["item_title"] = item["title"]
             entries.append(entry)
@@ -341,8 +354,7 @@ async def upcoming_public(compound_id: int, now: datetime) -> list[dict[str, Any
         .order_by(Meeting.starts_at)
         .output(load_json=True)
     )
-    rows = [r for r in rows if flow.sign_in_open(r["starts_at"], r["duration_minutes"], now)
-            or r["starts_at"] > now]
+    rows = [r for r in rows if flow.sign_in_open(r["starts_at"], r["duration_minutes"], now) or r["starts_at"] > now]
     for row in rows:
         row["kind_label"] = flow.kind_label(row["kind"])
     return rows
@@ -354,8 +366,11 @@ async def invited_upcoming(principal: Principal, now: datetime) -> list[dict[str
     if not principal.compound_ids:
         return []
     rows = await (
-        Meeting.select(Meeting.all_columns(), Meeting.compound.name.as_alias("compound_name"),
-                       Meeting.compound.code.as_alias("compound_code"))
+        Meeting.select(
+            Meeting.all_columns(),
+            Meeting.compound.name.as_alias("compound_name"),
+            Meeting.compound.code.as_alias("compound_code"),
+        )
         .where(Meeting.compound.is_in(principal.compound_ids) & (Meeting.status == PUBLISHED))
         .order_by(Meeting.starts_at)
         .output(load_json=True)
@@ -370,8 +385,7 @@ async def invited_upcoming(principal: Principal, now: datetime) -> list[dict[str
     )
     mine = {i["meeting"] for i in invited if i["user"] == user or (i["party"] and i["party"] in my_parties)}
     rows = [
-        r for r in rows
-        if r["id"] in mine or user in (r["host"], r["recorder"]) or user in (r["scrutineer_ids"] or [])
+        r for r in rows if r["id"] in mine or user in (r["host"], r["recorder"]) or user in (r["scrutineer_ids"] or [])
     ]
     for row in rows:
         row["kind_label"] = flow.kind_label(row["kind"])
@@ -400,10 +414,20 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, li
     }
 
 
-async def _audit(subject: str, subject_id: int, action: str, principal: Principal | None,
-                 compound_id: int, *, actor_label: str = "", **detail: Any) -> None:
+async def _audit(
+    subject: str,
+    subject_id: int,
+    action: str,
+    principal: Principal | None,
+    compound_id: int,
+    *,
+    actor_label: str = "",
+    **detail: Any,
+) -> None:
     await audit.record(
-        subject, subject_id, action,
+        subject,
+        subject_id,
+        action,
         actor=principal.user_id if principal else None,
         actor_label=principal.display_name if principal else actor_label,
         compound=compound_id,
@@ -428,8 +452,12 @@ async def _locked_meeting(meeting_id: int) -> dict[str, Any]:
 
 def ensure_open(meeting_row: Mapping[str, Any]) -> None:
     if meeting_row["status"] == CLOSED:
-        raise Conflict(_("This meeting was closed on %(at)s. Only an addendum can be added now.",
-                         at=flow.local_text(meeting_row["closed_at"])))
+        raise Conflict(
+            _(
+                "This meeting was closed on %(at)s. Only an addendum can be added now.",
+                at=flow.local_text(meeting_row["closed_at"]),
+            )
+        )
 
 
 def ensure_in_compound(principal: Principal, capability: Capability, compound_id: int) -> None:
@@ -475,15 +503,18 @@ class MeetingForm:
         return whole_number(value)
 
 
-async def check_meeting(compound_row: Mapping[str, Any], form: MeetingForm, now: datetime,
-                        existing: Mapping[str, Any] | None = None) -> MeetingInput:
+async def check_meeting(
+    compound_row: Mapping[str, Any], form: MeetingForm, now: datetime, existing: Mapping[str, Any] | None = None
+) -> MeetingInput:
     errors: dict[str, str] = {}
     kind = flow.kind_of(form.get("kind"))
     if kind is None:
         errors["kind"] = _("Choose the kind of meeting.")
     elif existing and existing["status"] != DRAFT and kind != existing["kind"]:
-        errors["kind"] = _("The notice went out for a %(kind)s; the kind cannot change after publication.",
-                           kind=flow.kind_label(existing["kind"]))
+        errors["kind"] = _(
+            "The notice went out for a %(kind)s; the kind cannot change after publication.",
+            kind=flow.kind_label(existing["kind"]),
+        )
     title = form.get("title")
     if not title:
         errors["title"] = _("Give the meeting a title.")
@@ -496,8 +527,9 @@ async def check_meeting(compound_row: Mapping[str, Any], form: MeetingForm, now:
         errors["starts_at"] = _("This time is in the past. Choose a time from now on.")
     duration = flow.parse_minutes(form.get("duration_minutes"), maximum=flow.MAX_MEETING_MINUTES)
     if duration is None:
-        errors["duration_minutes"] = _("Enter the length in minutes, a whole number from 1 to %(max)d.",
-                                       max=flow.MAX_MEETING_MINUTES)
+        errors["duration_minutes"] = _(
+            "Enter the length in minutes, a whole number from 1 to %(max)d.", max=flow.MAX_MEETING_MINUTES
+        )
     place = form.get("place")
     if not place:
         errors["place"] = _("Say where the meeting takes place.")
@@ -536,31 +568,52 @@ async def check_meeting(compound_row: Mapping[str, Any], form: MeetingForm, now:
     if not errors and existing and existing["status"] == PUBLISHED and starts_at is not None:
         # Moving a published meeting earlier must still leave the notice period it was announced with.
         published_at = existing["published_at"]
-        days = (flow.LEGAL_NOTICE_DAYS.get(existing["kind"], 0) if existing["urgent_reason"]
-                else flow.notice_days(compound_row["notice_days"], existing["kind"]))
+        days = (
+            flow.LEGAL_NOTICE_DAYS.get(existing["kind"], 0)
+            if existing["urgent_reason"]
+            else flow.notice_days(compound_row["notice_days"], existing["kind"])
+        )
         earliest = published_at + timedelta(days=days)
         if starts_at < earliest:
             errors["starts_at"] = _(
                 "The notice was published on %(published)s; with %(days)d days' notice this meeting "
                 "cannot start before %(earliest)s.",
-                published=flow.local_text(published_at), days=days, earliest=flow.local_text(earliest))
+                published=flow.local_text(published_at),
+                days=days,
+                earliest=flow.local_text(earliest),
+            )
     if errors:
         raise FormErrors(errors)
     assert kind is not None and starts_at is not None and duration is not None
     return MeetingInput(
-        kind=kind.value, title=title, starts_at=starts_at.astimezone(UTC), duration_minutes=duration,
-        place=place, building_ids=sorted(set(building_ids)), party_ids=sorted(set(party_ids)),
-        staff_ids=sorted(set(staff_ids)), guests=guests, host=host, recorder=recorder,
-        scrutineer_ids=sorted(set(scrutineers)), voting_method=voting_method,
+        kind=kind.value,
+        title=title,
+        starts_at=starts_at.astimezone(UTC),
+        duration_minutes=duration,
+        place=place,
+        building_ids=sorted(set(building_ids)),
+        party_ids=sorted(set(party_ids)),
+        staff_ids=sorted(set(staff_ids)),
+        guests=guests,
+        host=host,
+        recorder=recorder,
+        scrutineer_ids=sorted(set(scrutineers)),
+        voting_method=voting_method,
     )
 
 
 def _meeting_values(data: MeetingInput) -> dict[str, Any]:
     return {
-        "kind": data.kind, "title": data.title, "starts_at": data.starts_at,
-        "duration_minutes": data.duration_minutes, "place": data.place,
-        "building_ids": data.building_ids, "host": data.host, "recorder": data.recorder,
-        "scrutineer_ids": data.scrutineer_ids, "voting_method": data.voting_method,
+        "kind": data.kind,
+        "title": data.title,
+        "starts_at": data.starts_at,
+        "duration_minutes": data.duration_minutes,
+        "place": data.place,
+        "building_ids": data.building_ids,
+        "host": data.host,
+        "recorder": data.recorder,
+        "scrutineer_ids": data.scrutineer_ids,
+        "voting_method": data.voting_method,
     }
 
 
@@ -593,8 +646,15 @@ async def convene(compound_id: int, principal: Principal, form: MeetingForm, now
         ).returning(Meeting.id)
         meeting_id = created[0]["id"]
         await _write_invitations(meeting_id, data)
-        await _audit("meeting", meeting_id, "create", principal, compound_id,
-                     values=_meeting_values(data), invited=_invitation_summary(await invitations(meeting_id)))
+        await _audit(
+            "meeting",
+            meeting_id,
+            "create",
+            principal,
+            compound_id,
+            values=_meeting_values(data),
+            invited=_invitation_summary(await invitations(meeting_id)),
+        )
     return meeting_id
 
 
@@ -634,8 +694,7 @@ async def save_notice_days(compound_id: int, principal: Principal, form: Mapping
 
 
 async def _item_order(meeting_id: int) -> list[int]:
-    rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
-        AgendaItem.position)
+    rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
     return [r["id"] for r in rows]
 
 
@@ -643,10 +702,12 @@ async def _write_order(meeting_id: int, order: Sequence[int]) -> None:
     """Renumber in two passes so the unique (meeting, position) index never sees a duplicate."""
     for index, item_id in enumerate(order, start=1):
         await AgendaItem.update({AgendaItem.position: -index}).where(
-            (AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id))
+            (AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id)
+        )
     for index, item_id in enumerate(order, start=1):
         await AgendaItem.update({AgendaItem.position: index}).where(
-            (AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id))
+            (AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id)
+        )
 
 
 def _titles(items: Iterable[Mapping[str, Any]], order: Sequence[int]) -> list[str]:
@@ -660,10 +721,14 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
         ensure_in_compound(principal, Capability.MEETING_MANAGE, current["compound"])
         ensure_open(current)
         if current["status"] == PUBLISHED and current["kind"] == Kind.OWNERS_DECISION:
-            raise Conflict(_(
-                "The notice of this owners' decision was published on %(at)s. Items can no longer be "
-                "added: owners must be told every item at least 15 days ahead. Convene a new owners' "
-                "decision for further items.", at=flow.local_text(current["published_at"])))
+            raise Conflict(
+                _(
+                    "The notice of this owners' decision was published on %(at)s. Items can no longer be "
+                    "added: owners must be told every item at least 15 days ahead. Convene a new owners' "
+                    "decision for further items.",
+                    at=flow.local_text(current["published_at"]),
+                )
+            )
         errors: dict[str, str] = {}
         kind = (form.get("kind") or ITEM_DECISION).strip()
         if kind not in flow.ITEM_KINDS:
@@ -674,20 +739,29 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
             if not proposal_text:
                 errors["proposal"] = _("Choose the accepted proposal this item decides.")
             else:
-                proposal_row = await topics.proposal(whole_number(proposal_text)) if whole_number(proposal_text) is not None else None
+                proposal_row = (
+                    await topics.proposal(whole_number(proposal_text))
+                    if whole_number(proposal_text) is not None
+                    else None
+                )
                 if proposal_row is None or proposal_row["compound"] != current["compound"]:
                     errors["proposal"] = _("This proposal is not one of this compound's.")
                     proposal_row = None
                 elif proposal_row["status"] != topics.ACCEPTED:
-                    errors["proposal"] = _("Proposal #%(number)d is not accepted for deliberation; only "
-                                           "accepted proposals go on an agenda.", number=proposal_row["number"])
+                    errors["proposal"] = _(
+                        "Proposal #%(number)d is not accepted for deliberation; only "
+                        "accepted proposals go on an agenda.",
+                        number=proposal_row["number"],
+                    )
                     proposal_row = None
                 elif await AgendaItem.exists().where(
-                    (AgendaItem.meeting == meeting_id) & (AgendaItem.proposal == proposal_row["id"])
+                    (AgendaItem.meeting == meeting_id)
+                    & (AgendaItem.proposal == proposal_row["id"])
                     & AgendaItem.withdrawn_at.is_null()
                 ):
-                    errors["proposal"] = _("Proposal #%(number)d is already on this agenda.",
-                                           number=proposal_row["number"])
+                    errors["proposal"] = _(
+                        "Proposal #%(number)d is already on this agenda.", number=proposal_row["number"]
+                    )
         elif proposal_text:
             errors["proposal"] = _("A report decides no proposal; choose “decision” to decide one.")
         title = (form.get("title") or "").strip() or (proposal_row["title"] if proposal_row else "")
@@ -702,8 +776,9 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
             errors["full_text"] = _("At most %(n)d characters.", n=MAX_FULL_TEXT)
         minutes = flow.parse_minutes(form.get("minutes") or "")
         if minutes is None:
-            errors["minutes"] = _("Enter the time for this item in minutes, a whole number from 1 to %(max)d.",
-                                  max=flow.MAX_ITEM_MINUTES)
+            errors["minutes"] = _(
+                "Enter the time for this item in minutes, a whole number from 1 to %(max)d.", max=flow.MAX_ITEM_MINUTES
+            )
         if errors:
             raise FormErrors(errors)
         assert minutes is not None
@@ -712,16 +787,32 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
         after_notice = current["status"] == PUBLISHED
         created = await AgendaItem.insert(
             AgendaItem(
-                meeting=meeting_id, position=len(order) + 1, kind=kind, title=title, full_text=full_text,
-                proposal=proposal_row["id"] if proposal_row else None, minutes=minutes,
-                rule=rule.value if rule else "", on_published_notice=False,
+                meeting=meeting_id,
+                position=len(order) + 1,
+                kind=kind,
+                title=title,
+                full_text=full_text,
+                proposal=proposal_row["id"] if proposal_row else None,
+                minutes=minutes,
+                rule=rule.value if rule else "",
+                on_published_notice=False,
             )
         ).returning(AgendaItem.id)
         item_id = created[0]["id"]
-        await _audit("agenda_item", item_id, "add_after_notice" if after_notice else "create", principal,
-                     current["compound"], values={"kind": kind, "title": title, "minutes": minutes,
-                                                  "proposal": proposal_row["number"] if proposal_row else None,
-                                                  "rule": rule.value if rule else ""})
+        await _audit(
+            "agenda_item",
+            item_id,
+            "add_after_notice" if after_notice else "create",
+            principal,
+            current["compound"],
+            values={
+                "kind": kind,
+                "title": title,
+                "minutes": minutes,
+                "proposal": proposal_row["number"] if proposal_row else None,
+                "rule": rule.value if rule else "",
+            },
+        )
         if proposal_row:
             await topics.put_on_agenda(proposal_row["id"], _timeline_text(current), principal.display_name)
     return item_id
@@ -748,8 +839,9 @@ async def edit_item(meeting_id: int, item_id: int, principal: Principal, form: M
             errors["full_text"] = _("At most %(n)d characters.", n=MAX_FULL_TEXT)
         minutes = flow.parse_minutes(form.get("minutes") or "")
         if minutes is None:
-            errors["minutes"] = _("Enter the time for this item in minutes, a whole number from 1 to %(max)d.",
-                                  max=flow.MAX_ITEM_MINUTES)
+            errors["minutes"] = _(
+                "Enter the time for this item in minutes, a whole number from 1 to %(max)d.", max=flow.MAX_ITEM_MINUTES
+            )
         if errors:
             raise FormErrors(errors)
         values = {"title": title, "full_text": full_text, "minutes": minutes}
@@ -785,13 +877,17 @@ async def reorder(meeting_id: int, item_ids: Sequence[int], principal: Principal
             await _reordered(current, principal, order, list(item_ids))
 
 
-async def _reordered(meeting_row: Mapping[str, Any], principal: Principal, before: list[int],
-                     after: list[int]) -> None:
+async def _reordered(meeting_row: Mapping[str, Any], principal: Principal, before: list[int], after: list[int]) -> None:
     await _write_order(meeting_row["id"], after)
-    items = await AgendaItem.select(AgendaItem.id, AgendaItem.title).where(
-        AgendaItem.meeting == meeting_row["id"])
-    await _audit("meeting", meeting_row["id"], "reorder", principal, meeting_row["compound"],
-                 changes={"order": [_titles(items, before), _titles(items, after)]})
+    items = await AgendaItem.select(AgendaItem.id, AgendaItem.title).where(AgendaItem.meeting == meeting_row["id"])
+    await _audit(
+        "meeting",
+        meeting_row["id"],
+        "reorder",
+        principal,
+        meeting_row["compound"],
+        changes={"order": [_titles(items, before), _titles(items, after)]},
+    )
 
 
 async def withdraw_item(meeting_id: int, item_id: int, principal: Principal, reason: str) -> None:
@@ -801,8 +897,7 @@ async def withdraw_item(meeting_id: int, item_id: int, principal: Principal, rea
         ensure_open(current)
         item = await agenda_item(meeting_id, item_id)
         if item["withdrawn_at"]:
-            raise Conflict(_("This item was already withdrawn on %(at)s.",
-                             at=flow.local_text(item["withdrawn_at"])))
+            raise Conflict(_("This item was already withdrawn on %(at)s.", at=flow.local_text(item["withdrawn_at"])))
         reason = reason.strip()
         if not reason:
             raise FormErrors({"reason": _("Say why the item is withdrawn; the notice shows the reason.")})
@@ -810,11 +905,13 @@ async def withdraw_item(meeting_id: int, item_id: int, principal: Principal, rea
             raise FormErrors({"reason": _("At most %(n)d characters.", n=MAX_REASON)})
         now = now_utc()
         await AgendaItem.update({AgendaItem.withdrawn_at: now, AgendaItem.withdrawn_reason: reason}).where(
-            AgendaItem.id == item_id)
+            AgendaItem.id == item_id
+        )
         await _audit("agenda_item", item_id, "withdraw", principal, current["compound"], reason=reason)
         if item["proposal"]:
-            await topics.taken_off_agenda(item["proposal"], f"{_timeline_text(current)} · {reason}",
-                                          principal.display_name)
+            await topics.taken_off_agenda(
+                item["proposal"], f"{_timeline_text(current)} · {reason}", principal.display_name
+            )
 
 
 # Notice ---------------------------------------------------------------------------
@@ -830,8 +927,9 @@ class PublishInput:
     votes_close_at: str = ""
 
 
-def _voting_period(meeting_row: Mapping[str, Any], data: PublishInput,
-                   now: datetime) -> tuple[dict[str, str], datetime | None, datetime | None]:
+def _voting_period(
+    meeting_row: Mapping[str, Any], data: PublishInput, now: datetime
+) -> tuple[dict[str, str], datetime | None, datetime | None]:
     """The voting period the notice announces: required for an owners'
     decision, optional otherwise; it starts at the meeting when not given.
     An owners' decision's owners vote from the meeting's start at the earliest,
@@ -848,8 +946,8 @@ def _voting_period(meeting_row: Mapping[str, Any], data: PublishInput,
         errors["votes_close_at"] = example
     elif not close_text and owners:
         errors["votes_close_at"] = _(
-            "Enter when voting ends. The notice of an owners' decision announces it, and the vote "
-            "cannot close earlier.")
+            "Enter when voting ends. The notice of an owners' decision announces it, and the vote cannot close earlier."
+        )
     elif not close_text and open_text:
         errors["votes_close_at"] = _("Enter when voting ends, too.")
     if errors or closes is None:
@@ -859,7 +957,8 @@ def _voting_period(meeting_row: Mapping[str, Any], data: PublishInput,
     if owners and opens < starts_at:
         errors["votes_open_at"] = _(
             "Owners vote from the start of the meeting (%(start)s) at the earliest, after the notice period.",
-            start=flow.local_text(starts_at))
+            start=flow.local_text(starts_at),
+        )
     elif closes <= opens:
         errors["votes_close_at"] = _("Voting must end after it starts (%(start)s).", start=flow.local_text(opens))
     elif closes <= now:
@@ -878,8 +977,9 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
         ensure_in_compound(principal, Capability.MEETING_MANAGE, current["compound"])
         ensure_open(current)
         if current["status"] != DRAFT:
-            raise Conflict(_("The notice was already published on %(at)s.",
-                             at=flow.local_text(current["published_at"])))
+            raise Conflict(
+                _("The notice was already published on %(at)s.", at=flow.local_text(current["published_at"]))
+            )
         kind_label = flow.kind_label(current["kind"])
         errors: dict[str, str] = {}
         items = [i for i in await agenda(meeting_id) if not i["withdrawn_at"]]
@@ -894,14 +994,19 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                 "An owners' decision must be announced at least %(days)d days ahead (Property Management "
                 "Regulations art. 14); this one starts in %(lead)s. No reason can shorten this: move the "
                 "meeting to %(earliest)s or later.",
-                days=check.legal_days, lead=flow.duration_text(check.lead),
-                earliest=flow.local_text(now + timedelta(days=check.legal_days)))
+                days=check.legal_days,
+                lead=flow.duration_text(check.lead),
+                earliest=flow.local_text(now + timedelta(days=check.legal_days)),
+            )
         elif "notice" not in errors and not check.early_enough and not urgent_reason:
             errors["urgent_reason"] = _(
                 "A %(kind)s needs %(days)d days' notice in this compound (publish by %(by)s); it starts in "
                 "%(lead)s. To publish anyway, record the urgent reason; the notice will show it.",
-                kind=kind_label, days=check.required_days, by=flow.local_text(check.publish_by),
-                lead=flow.duration_text(check.lead))
+                kind=kind_label,
+                days=check.required_days,
+                by=flow.local_text(check.publish_by),
+                lead=flow.duration_text(check.lead),
+            )
         if len(urgent_reason) > MAX_REASON:
             errors["urgent_reason"] = _("At most %(n)d characters.", n=MAX_REASON)
         voting_method = data.voting_method.strip() or current["voting_method"]
@@ -910,14 +1015,16 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
             if not voting_method:
                 errors["voting_method"] = _(
                     "Describe how owners vote (online by personal link, paper ballot, in the room) and by "
-                    "when; the notice of an owners' decision must say it.")
+                    "when; the notice of an owners' decision must say it."
+                )
             elif len(voting_method) > MAX_VOTING_METHOD:
                 errors["voting_method"] = _("At most %(n)d characters.", n=MAX_VOTING_METHOD)
             informed_on = flow.parse_local_date(data.committee_informed_on)
             if not data.committee_informed:
                 errors["committee_informed"] = _(
                     "The community residents' committee must be told of an owners' decision before the "
-                    "notice goes out. Tick the box once it is done.")
+                    "notice goes out. Tick the box once it is done."
+                )
             elif informed_on is None:
                 errors["committee_informed_on"] = _("Enter the date the residents' committee was told.")
             elif informed_on > flow.local_today(now):
@@ -925,14 +1032,16 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
             else:
                 informed_at = flow.start_of_local_day(informed_on).astimezone(UTC)
             incomplete = [
-                i["title"] for i in items
+                i["title"]
+                for i in items
                 if i["kind"] == ITEM_DECISION and not (i["full_text"] and i["owners_matter"] and i["rule"])
             ]
             if incomplete:
                 errors["agenda"] = _(
                     "The notice of an owners' decision carries every item's full text and how it is decided. "
                     "Complete the full text, the art. 278 matter and the rule of: %(items)s.",
-                    items="、".join(f"“{t}”" for t in incomplete))
+                    items="、".join(f"“{t}”" for t in incomplete),
+                )
         period_errors, votes_open_at, votes_close_at = _voting_period(current, data, now)
         errors.update(period_errors)
         if errors:
@@ -949,11 +1058,17 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
         await Meeting.update(values).where(Meeting.id == meeting_id)
         decision_ids = [i["id"] for i in items if i["kind"] == ITEM_DECISION]
         if decision_ids:
-            await AgendaItem.update({AgendaItem.on_published_notice: True}).where(
-                AgendaItem.id.is_in(decision_ids))
-        await _audit("meeting", meeting_id, "publish", principal, current["compound"],
-                     changes=changes(current, values),
-                     notice_days=check.required_days, items=[i["title"] for i in items])
+            await AgendaItem.update({AgendaItem.on_published_notice: True}).where(AgendaItem.id.is_in(decision_ids))
+        await _audit(
+            "meeting",
+            meeting_id,
+            "publish",
+            principal,
+            current["compound"],
+            changes=changes(current, values),
+            notice_days=check.required_days,
+            items=[i["title"] for i in items],
+        )
 
 
 # Comments -------------------------------------------------------------------------
@@ -971,13 +1086,15 @@ def comments_open(meeting_row: Mapping[str, Any], now: datetime) -> bool:
     return meeting_row["status"] == PUBLISHED and now < meeting_row["starts_at"]
 
 
-async def comment(meeting_id: int, item_id: int, household_id: int, household_compound: int,
-                  text: str, now: datetime) -> int:
+async def comment(
+    meeting_id: int, item_id: int, household_id: int, household_compound: int, text: str, now: datetime
+) -> int:
     """A household's comment on an item, before the meeting starts."""
     current = await meeting(meeting_id)
     if current["compound"] != household_compound:
-        raise Forbidden(_("Only households of %(compound)s can comment on its meetings.",
-                          compound=current["compound_name"]))
+        raise Forbidden(
+            _("Only households of %(compound)s can comment on its meetings.", compound=current["compound_name"])
+        )
     if current["status"] == DRAFT:
         raise _not_found()
     item = await agenda_item(meeting_id, item_id)
@@ -989,25 +1106,36 @@ async def comment(meeting_id: int, item_id: int, household_id: int, household_co
     if not text:
         raise FormErrors({"text": _("Write your comment.")})
     if len(text) > flow.COMMENT_MAX_LENGTH:
-        raise FormErrors({"text": _("A comment may have at most %(max)d characters; this one has %(n)d.",
-                                    max=flow.COMMENT_MAX_LENGTH, n=len(text))})
-    created = await Comment.insert(
-        Comment(agenda_item=item_id, household=household_id, text=text)
-    ).returning(Comment.id)
+        raise FormErrors(
+            {
+                "text": _(
+                    "A comment may have at most %(max)d characters; this one has %(n)d.",
+                    max=flow.COMMENT_MAX_LENGTH,
+                    n=len(text),
+                )
+            }
+        )
+    created = await Comment.insert(Comment(agenda_item=item_id, household=household_id, text=text)).returning(
+        Comment.id
+    )
     return created[0]["id"]
 
 
-async def hide_comment(meeting_id: int, item_id: int, comment_id: int, principal: Principal,
-                       reason: str) -> None:
+async def hide_comment(meeting_id: int, item_id: int, comment_id: int, principal: Principal, reason: str) -> None:
     async with write_transaction():
         current = await _locked_meeting(meeting_id)
         ensure_in_compound(principal, Capability.MEETING_MANAGE, current["compound"])
         ensure_open(current)
         await agenda_item(meeting_id, item_id)
-        row = await Comment.select(
-            Comment.all_columns(), Comment.household.unit.as_alias("unit"),
-            Comment.household.building.code.as_alias("building_code"),
-        ).where((Comment.id == comment_id) & (Comment.agenda_item == item_id)).first()
+        row = (
+            await Comment.select(
+                Comment.all_columns(),
+                Comment.household.unit.as_alias("unit"),
+                Comment.household.building.code.as_alias("building_code"),
+            )
+            .where((Comment.id == comment_id) & (Comment.agenda_item == item_id))
+            .first()
+        )
         if row is None:
             raise _not_found()
         if row["hidden_reason"]:
@@ -1018,10 +1146,19 @@ async def hide_comment(meeting_id: int, item_id: int, comment_id: int, principal
         if len(reason) > MAX_REASON:
             raise FormErrors({"reason": _("At most %(n)d characters.", n=MAX_REASON)})
         await Comment.update({Comment.hidden_reason: reason, Comment.hidden_by: principal.user_id}).where(
-            Comment.id == comment_id)
-        await _audit("agenda_item", item_id, "hide_comment", principal, current["compound"],
-                     comment=comment_id, household=f"{row['building_code']}-{row['unit']}",
-                     text=row["text"], reason=reason)
+            Comment.id == comment_id
+        )
+        await _audit(
+            "agenda_item",
+            item_id,
+            "hide_comment",
+            principal,
+            current["compound"],
+            comment=comment_id,
+            household=f"{row['building_code']}-{row['unit']}",
+            text=row["text"],
+            reason=reason,
+        )
 
 
 # Sign-in --------------------------------------------------------------------------
@@ -1034,11 +1171,17 @@ def _ensure_sign_in_possible(meeting_row: Mapping[str, Any]) -> None:
 
 
 async def _household_row(household_id: int) -> dict[str, Any]:
-    row = await Household.select(
-        Household.id, Household.unit, Household.building,
-        Household.building.code.as_alias("building_code"),
-        Household.building.compound.as_alias("compound"),
-    ).where(Household.id == household_id).first()
+    row = (
+        await Household.select(
+            Household.id,
+            Household.unit,
+            Household.building,
+            Household.building.code.as_alias("building_code"),
+            Household.building.compound.as_alias("compound"),
+        )
+        .where(Household.id == household_id)
+        .first()
+    )
     if row is None:
         raise _not_found()
     return row
@@ -1046,11 +1189,16 @@ async def _household_row(household_id: int) -> dict[str, Any]:
 
 def _ensure_concerned(meeting_row: Mapping[str, Any], household: Mapping[str, Any]) -> None:
     if household["compound"] != meeting_row["compound"]:
-        raise Forbidden(_("Household %(label)s is not in this compound.",
-                          label=f"{household['building_code']}-{household['unit']}"))
+        raise Forbidden(
+            _("Household %(label)s is not in this compound.", label=f"{household['building_code']}-{household['unit']}")
+        )
     if meeting_row["building_ids"] and household["building"] not in meeting_row["building_ids"]:
-        raise Forbidden(_("This meeting concerns other buildings; household %(label)s is not among them.",
-                          label=f"{household['building_code']}-{household['unit']}"))
+        raise Forbidden(
+            _(
+                "This meeting concerns other buildings; household %(label)s is not among them.",
+                label=f"{household['building_code']}-{household['unit']}",
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -1061,8 +1209,7 @@ class SignedIn:
     method: str
 
 
-async def sign_in_household(meeting_id: int, household_id: int, *, by: Principal | None,
-                            now: datetime) -> SignedIn:
+async def sign_in_household(meeting_id: int, household_id: int, *, by: Principal | None, now: datetime) -> SignedIn:
     """Sign a household in: by itself through the door QR (``by`` None) or marked by staff.
 
     Signing in twice is not an error; the answer says when the first was.
@@ -1075,30 +1222,57 @@ async def sign_in_household(meeting_id: int, household_id: int, *, by: Principal
         household = await _household_row(household_id)
         _ensure_concerned(current, household)
         if by is None and not flow.sign_in_open(current["starts_at"], current["duration_minutes"], now):
-            raise Conflict(_("Sign-in at the door opens three hours before the meeting (%(at)s).",
-                             at=flow.local_text(current["starts_at"])))
-        if by is not None and not by.can_in_building(Capability.MEETING_RECORD, current["compound"],
-                                                     household["building"]):
-            raise Forbidden(_("You sign in households of the buildings you look after; %(label)s is not one.",
-                              label=f"{household['building_code']}-{household['unit']}"))
-        existing = await Attendance.select().where(
-            (Attendance.meeting == meeting_id) & (Attendance.household == household_id)).first()
+            raise Conflict(
+                _(
+                    "Sign-in at the door opens three hours before the meeting (%(at)s).",
+                    at=flow.local_text(current["starts_at"]),
+                )
+            )
+        if by is not None and not by.can_in_building(
+            Capability.MEETING_RECORD, current["compound"], household["building"]
+        ):
+            raise Forbidden(
+                _(
+                    "You sign in households of the buildings you look after; %(label)s is not one.",
+                    label=f"{household['building_code']}-{household['unit']}",
+                )
+            )
+        existing = (
+            await Attendance.select()
+            .where((Attendance.meeting == meeting_id) & (Attendance.household == household_id))
+            .first()
+        )
         if existing:
             return SignedIn(existing["id"], existing["at"], True, existing["method"])
         method = METHOD_QR if by is None else METHOD_STAFF
         created = await Attendance.insert(
-            Attendance(meeting=meeting_id, household=household_id, method=method,
-                       marked_by=by.user_id if by else None, at=now)
+            Attendance(
+                meeting=meeting_id, household=household_id, method=method, marked_by=by.user_id if by else None, at=now
+            )
         ).returning(Attendance.id)
-        await _audit("meeting", meeting_id, "sign_in", by, current["compound"],
-                     household=f"{household['building_code']}-{household['unit']}", method=method,
-                     actor_label="" if by else f"{household['building_code']}-{household['unit']}")
+        await _audit(
+            "meeting",
+            meeting_id,
+            "sign_in",
+            by,
+            current["compound"],
+            household=f"{household['building_code']}-{household['unit']}",
+            method=method,
+            actor_label="" if by else f"{household['building_code']}-{household['unit']}",
+        )
         return SignedIn(created[0]["id"], now, False, method)
 
 
-async def sign_in_person(meeting_id: int, principal: Principal, *, party_id: int | None,
-                         user_id: int | None, name: str, invitation_id: int | None,
-                         now: datetime) -> SignedIn:
+async def sign_in_person(
+    meeting_id: int,
+    principal: Principal,
+    *,
+    party_id: int | None,
+    user_id: int | None,
+    name: str,
+    invitation_id: int | None,
+    now: datetime,
+) -> SignedIn:
     """Mark a party's staff member (by account or by name) or an invited guest present."""
     async with write_transaction():
         current = await _locked_meeting(meeting_id)
@@ -1106,16 +1280,20 @@ async def sign_in_person(meeting_id: int, principal: Principal, *, party_id: int
         _ensure_sign_in_possible(current)
         name = name.strip()
         if invitation_id is not None:
-            invited = await Invitation.select(
-                Invitation.all_columns(), Invitation.user.display_name.as_alias("user_name")
-            ).where((Invitation.id == invitation_id) & (Invitation.meeting == meeting_id)).first()
+            invited = (
+                await Invitation.select(Invitation.all_columns(), Invitation.user.display_name.as_alias("user_name"))
+                .where((Invitation.id == invitation_id) & (Invitation.meeting == meeting_id))
+                .first()
+            )
             if invited is None or invited["party"]:
                 raise _not_found()
             if invited["user"]:
                 # An invited staff member signs in for the party they belong to here, if any.
-                membership = await PartyMember.select(PartyMember.party).where(
-                    (PartyMember.user == invited["user"])
-                    & (PartyMember.party.compound == current["compound"])).first()
+                membership = (
+                    await PartyMember.select(PartyMember.party)
+                    .where((PartyMember.user == invited["user"]) & (PartyMember.party.compound == current["compound"]))
+                    .first()
+                )
                 party_id, user_id, name = (membership["party"] if membership else None), invited["user"], ""
                 label = invited["user_name"]
             else:
@@ -1126,10 +1304,14 @@ async def sign_in_person(meeting_id: int, principal: Principal, *, party_id: int
             if party is None or party["compound"] != current["compound"]:
                 raise FormErrors({"party": _("Choose one of this compound's parties.")})
             if user_id is not None:
-                member = await PartyMember.select(PartyMember.user.display_name.as_alias("name")).where(
-                    (PartyMember.party == party_id) & (PartyMember.user == user_id)).first()
+                member = (
+                    await PartyMember.select(PartyMember.user.display_name.as_alias("name"))
+                    .where((PartyMember.party == party_id) & (PartyMember.user == user_id))
+                    .first()
+                )
                 invited = await Invitation.exists().where(
-                    (Invitation.meeting == meeting_id) & (Invitation.user == user_id))
+                    (Invitation.meeting == meeting_id) & (Invitation.user == user_id)
+                )
                 if member is None and not invited:
                     raise FormErrors({"name": _("This person is not a member of %(party)s.", party=party["name"])})
                 name = ""
@@ -1151,16 +1333,25 @@ async def sign_in_person(meeting_id: int, principal: Principal, *, party_id: int
         if existing:
             return SignedIn(existing["id"], existing["at"], True, existing["method"])
         created = await Attendance.insert(
-            Attendance(meeting=meeting_id, party=party_id, user=user_id, name=name, method=METHOD_STAFF,
-                       marked_by=principal.user_id, at=now)
+            Attendance(
+                meeting=meeting_id,
+                party=party_id,
+                user=user_id,
+                name=name,
+                method=METHOD_STAFF,
+                marked_by=principal.user_id,
+                at=now,
+            )
         ).returning(Attendance.id)
-        await _audit("meeting", meeting_id, "sign_in", principal, current["compound"], person=label,
-                     method=METHOD_STAFF)
+        await _audit(
+            "meeting", meeting_id, "sign_in", principal, current["compound"], person=label, method=METHOD_STAFF
+        )
         return SignedIn(created[0]["id"], now, False, METHOD_STAFF)
 
 
-async def find_households(meeting_row: Mapping[str, Any], principal: Principal, query: str,
-                          limit: int = 20) -> list[dict[str, Any]]:
+async def find_households(
+    meeting_row: Mapping[str, Any], principal: Principal, query: str, limit: int = 20
+) -> list[dict[str, Any]]:
     """Households concerned by the meeting whose label matches, within the person's buildings."""
     text = query.strip().replace("－", "-").replace("—", "-")
     if not text:
@@ -1184,7 +1375,8 @@ async def find_households(meeting_row: Mapping[str, Any], principal: Principal, 
 
 def is_recorder(principal: Principal, meeting_row: Mapping[str, Any]) -> bool:
     return meeting_row["recorder"] == principal.user_id and principal.can(
-        Capability.MEETING_RECORD, meeting_row["compound"])
+        Capability.MEETING_RECORD, meeting_row["compound"]
+    )
 
 
 async def save_notes(meeting_id: int, item_id: int, principal: Principal, notes: str) -> None:
@@ -1202,8 +1394,9 @@ async def save_notes(meeting_id: int, item_id: int, principal: Principal, notes:
             await _audit("agenda_item", item_id, "notes", principal, current["compound"], changes=changed)
 
 
-def parties_statable(principal: Principal, meeting_row: Mapping[str, Any],
-                     party_rows: Iterable[Mapping[str, Any]]) -> list[int]:
+def parties_statable(
+    principal: Principal, meeting_row: Mapping[str, Any], party_rows: Iterable[Mapping[str, Any]]
+) -> list[int]:
     """The parties whose position this person may record: the secretary (and the
     meeting's recorder) any; a property manager the property company; a committee
     member the owners' committee."""
@@ -1221,13 +1414,13 @@ def parties_statable(principal: Principal, meeting_row: Mapping[str, Any],
     return [p["id"] for p in party_rows if p["kind"] in own]
 
 
-async def state_position(meeting_id: int, item_id: int, principal: Principal, party_id: int,
-                         stance: str, text: str) -> None:
+async def state_position(
+    meeting_id: int, item_id: int, principal: Principal, party_id: int, stance: str, text: str
+) -> None:
     async with write_transaction():
         current = await _locked_meeting(meeting_id)
         ensure_in_compound(principal, Capability.MEETING_VIEW, current["compound"])
-        if not (principal.can(Capability.POSITION_STATE, current["compound"])
-                or is_recorder(principal, current)):
+        if not (principal.can(Capability.POSITION_STATE, current["compound"]) or is_recorder(principal, current)):
             # Who may speak for a party is decided before anything about the meeting is told.
             raise Forbidden(_("Only a party's representative, the secretary or the recorder states positions."))
         ensure_open(current)
@@ -1242,8 +1435,9 @@ async def state_position(meeting_id: int, item_id: int, principal: Principal, pa
         if party is None:
             raise FormErrors({"party": _("Choose one of the parties invited to this meeting.")})
         if party_id not in parties_statable(principal, current, party_rows):
-            raise Forbidden(_("You may state the position of your own party only, not of %(party)s.",
-                              party=party["name"]))
+            raise Forbidden(
+                _("You may state the position of your own party only, not of %(party)s.", party=party["name"])
+            )
         errors: dict[str, str] = {}
         if stance not in flow.STANCES:
             errors["stance"] = _("Choose agree, disagree or agree with conditions.")
@@ -1256,21 +1450,29 @@ async def state_position(meeting_id: int, item_id: int, principal: Principal, pa
             errors["text"] = _("At most %(n)d characters.", n=MAX_POSITION_TEXT)
         if errors:
             raise FormErrors(errors)
-        before = await Position.select().where(
-            (Position.agenda_item == item_id) & (Position.party == party_id)).first()
+        before = await Position.select().where((Position.agenda_item == item_id) & (Position.party == party_id)).first()
         values = {"stance": stance, "text": text}
         now = now_utc()
         if before is None:
-            await Position.insert(Position(agenda_item=item_id, party=party_id, recorded_by=principal.user_id,
-                                           recorded_at=now, **values))
+            await Position.insert(
+                Position(agenda_item=item_id, party=party_id, recorded_by=principal.user_id, recorded_at=now, **values)
+            )
         elif changes(before, values):
             await Position.update({**values, "recorded_by": principal.user_id, "recorded_at": now}).where(
-                Position.id == before["id"])
+                Position.id == before["id"]
+            )
         else:
             return
-        await _audit("agenda_item", item_id, "position", principal, current["compound"],
-                     party=party["name"], party_kind=party["kind"],
-                     changes=changes(before or {}, values))
+        await _audit(
+            "agenda_item",
+            item_id,
+            "position",
+            principal,
+            current["compound"],
+            party=party["name"],
+            party_kind=party["kind"],
+            changes=changes(before or {}, values),
+        )
 
 
 async def draft_vote(meeting_id: int, item_id: int, principal: Principal, form: Mapping[str, str]) -> None:
@@ -1282,17 +1484,24 @@ async def draft_vote(meeting_id: int, item_id: int, principal: Principal, form: 
         if item["kind"] != ITEM_DECISION:
             raise Conflict(_("A report is not put to the vote."))
         draft, errors = flow.check_vote_draft(
-            current["kind"], form.get("question") or "", form.get("options") or "",
-            form.get("rule") or "", form.get("owners_matter") or "")
+            current["kind"],
+            form.get("question") or "",
+            form.get("options") or "",
+            form.get("rule") or "",
+            form.get("owners_matter") or "",
+        )
         if errors or draft is None:
             raise FormErrors(errors)
-        values = {"question": draft.question, "options": draft.options, "rule": draft.rule,
-                  "owners_matter": draft.owners_matter}
+        values = {
+            "question": draft.question,
+            "options": draft.options,
+            "rule": draft.rule,
+            "owners_matter": draft.owners_matter,
+        }
         changed = changes(item, values)
         if changed:
             await AgendaItem.update(values).where(AgendaItem.id == item_id)
-            await _audit("agenda_item", item_id, "vote_options", principal, current["compound"],
-                         changes=changed)
+            await _audit("agenda_item", item_id, "vote_options", principal, current["compound"], changes=changed)
 
 
 # Closing ---------------------------------------------------------------------------
@@ -1307,8 +1516,7 @@ async def close(meeting_id: int, principal: Principal, now: datetime) -> None:
             raise Conflict(_("Publish the notice first: a meeting nobody was told of cannot be held and closed."))
         values = {"status": CLOSED, "closed_at": now, "closed_by": principal.user_id}
         await Meeting.update(values).where(Meeting.id == meeting_id)
-        await _audit("meeting", meeting_id, "close", principal, current["compound"],
-                     changes=changes(current, values))
+        await _audit("meeting", meeting_id, "close", principal, current["compound"], changes=changes(current, values))
 
 
 async def add_addendum(meeting_id: int, principal: Principal, text: str, item_id: int | None) -> None:
@@ -1327,5 +1535,6 @@ async def add_addendum(meeting_id: int, principal: Principal, text: str, item_id
         created = await Addendum.insert(
             Addendum(meeting=meeting_id, agenda_item=item_id, text=text, author=principal.user_id)
         ).returning(Addendum.id)
-        await _audit("meeting", meeting_id, "addendum", principal, current["compound"],
-                     addendum=created[0]["id"], text=text)
+        await _audit(
+            "meeting", meeting_id, "addendum", principal, current["compound"], addendum=created[0]["id"], text=text
+        )

@@ -20,8 +20,9 @@ EVENT_OFF_AGENDA = "off_agenda"
 
 async def accepted_proposals(compound_id: int) -> list[dict[str, Any]]:
     return (
-        await Proposal.select(Proposal.id, Proposal.number, Proposal.title, Proposal.problem,
-                              Proposal.suggestion, Proposal.owners_matter)
+        await Proposal.select(
+            Proposal.id, Proposal.number, Proposal.title, Proposal.problem, Proposal.suggestion, Proposal.owners_matter
+        )
         .where((Proposal.compound == compound_id) & (Proposal.status == ACCEPTED))
         .order_by(Proposal.number)
     )
@@ -29,9 +30,16 @@ async def accepted_proposals(compound_id: int) -> list[dict[str, Any]]:
 
 async def proposal(proposal_id: int) -> dict[str, Any] | None:
     return (
-        await Proposal.select(Proposal.id, Proposal.compound, Proposal.number, Proposal.title,
-                              Proposal.problem, Proposal.suggestion, Proposal.status,
-                              Proposal.owners_matter)
+        await Proposal.select(
+            Proposal.id,
+            Proposal.compound,
+            Proposal.number,
+            Proposal.title,
+            Proposal.problem,
+            Proposal.suggestion,
+            Proposal.status,
+            Proposal.owners_matter,
+        )
         .where(Proposal.id == proposal_id)
         .first()
     )

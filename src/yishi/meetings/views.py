@@ -64,17 +64,39 @@ ACTION_LABELS: dict[Any, str] = {
 }
 
 FIELD_LABELS = {
-    "kind": N_("Kind"), "title": N_("Title"), "starts_at": N_("Time"), "duration_minutes": N_("Length (minutes)"),
-    "place": N_("Place"), "building_ids": N_("Buildings"), "host": N_("Host"), "recorder": N_("Recorder"),
-    "scrutineer_ids": N_("Scrutineers"), "voting_method": N_("Voting method"), "parties": N_("Invited parties"),
-    "staff": N_("Invited staff"), "guests": N_("Guests"), "status": N_("Status"),
-    "published_at": N_("Published"), "urgent_reason": N_("Urgent reason"),
-    "committee_informed_at": N_("Residents' committee told"), "closed_at": N_("Closed"),
-    "closed_by": N_("Closed by"), "full_text": N_("Full text"), "minutes": N_("Time allotted (minutes)"),
-    "notes": N_("Notes"), "stance": N_("Position"), "text": N_("Text"), "question": N_("Question"),
-    "options": N_("Options"), "rule": N_("Rule"), "owners_matter": N_("Civil Code art. 278 matter"),
-    "order": N_("Order"), "bench_meeting": N_("Bench meeting"), "tripartite": N_("Tripartite joint meeting"),
-    "council": N_("Residents' council"), "owners_decision": N_("Owners' decision"),
+    "kind": N_("Kind"),
+    "title": N_("Title"),
+    "starts_at": N_("Time"),
+    "duration_minutes": N_("Length (minutes)"),
+    "place": N_("Place"),
+    "building_ids": N_("Buildings"),
+    "host": N_("Host"),
+    "recorder": N_("Recorder"),
+    "scrutineer_ids": N_("Scrutineers"),
+    "voting_method": N_("Voting method"),
+    "parties": N_("Invited parties"),
+    "staff": N_("Invited staff"),
+    "guests": N_("Guests"),
+    "status": N_("Status"),
+    "published_at": N_("Published"),
+    "urgent_reason": N_("Urgent reason"),
+    "committee_informed_at": N_("Residents' committee told"),
+    "closed_at": N_("Closed"),
+    "closed_by": N_("Closed by"),
+    "full_text": N_("Full text"),
+    "minutes": N_("Time allotted (minutes)"),
+    "notes": N_("Notes"),
+    "stance": N_("Position"),
+    "text": N_("Text"),
+    "question": N_("Question"),
+    "options": N_("Options"),
+    "rule": N_("Rule"),
+    "owners_matter": N_("Civil Code art. 278 matter"),
+    "order": N_("Order"),
+    "bench_meeting": N_("Bench meeting"),
+    "tripartite": N_("Tripartite joint meeting"),
+    "council": N_("Residents' council"),
+    "owners_decision": N_("Owners' decision"),
 }
 
 STATUS_LABELS = {
@@ -127,8 +149,9 @@ def _int(value: str | None) -> int | None:
     return whole_number(value)
 
 
-async def _meeting_in_places(principal: Principal, meeting_id: int,
-                             capability: Capability = Capability.MEETING_VIEW) -> dict[str, Any]:
+async def _meeting_in_places(
+    principal: Principal, meeting_id: int, capability: Capability = Capability.MEETING_VIEW
+) -> dict[str, Any]:
     row = await service.meeting(meeting_id)
     require(principal, capability, row["compound"])
     return row
@@ -187,21 +210,32 @@ async def history_rows(entries: list[dict[str, Any]], compound_id: int) -> list[
         fields = []
         for field, pair in (detail.get("changes") or {}).items():
             before, after = pair
-            fields.append({
-                "label": flow.label_of(FIELD_LABELS, field),
-                "before": _describe(field, before, names, party_names),
-                "after": _describe(field, after, names, party_names),
-            })
+            fields.append(
+                {
+                    "label": flow.label_of(FIELD_LABELS, field),
+                    "before": _describe(field, before, names, party_names),
+                    "after": _describe(field, after, names, party_names),
+                }
+            )
         notes = []
         for key in ("reason", "party", "household", "person", "text"):
             if detail.get(key):
                 notes.append(str(detail[key]))
-        rows.append({
-            "at": entry["at"], "who": entry.get("actor_name") or entry.get("actor_label") or "",
-            "action": flow.label_of(ACTION_LABELS, (entry["subject"], entry["action"])
-                                    if (entry["subject"], entry["action"]) in ACTION_LABELS else entry["action"]),
-            "item_title": entry.get("item_title", ""), "fields": fields, "notes": notes,
-        })
+        rows.append(
+            {
+                "at": entry["at"],
+                "who": entry.get("actor_name") or entry.get("actor_label") or "",
+                "action": flow.label_of(
+                    ACTION_LABELS,
+                    (entry["subject"], entry["action"])
+                    if (entry["subject"], entry["action"]) in ACTION_LABELS
+                    else entry["action"],
+                ),
+                "item_title": entry.get("item_title", ""),
+                "fields": fields,
+                "notes": notes,
+            }
+        )
     return rows
 
 
@@ -219,28 +253,45 @@ class MeetingController(Controller):
         require(principal, Capability.MEETING_VIEW, compound["id"])
         meetings = await service.meetings_of_compound(compound["id"])
         now = service.now_utc()
-        return Template(template_name="meetings/list.html", context={
-            "principal": principal, "compound": compound,
-            "upcoming": [m for m in meetings if m["status"] != service.CLOSED and m["starts_at"] > now][::-1],
-            "earlier": [m for m in meetings if m["status"] == service.CLOSED or m["starts_at"] <= now],
-            "can_manage": principal.can(Capability.MEETING_MANAGE, compound["id"]),
-            "notice_days": {k: flow.notice_days(_json(compound["notice_days"]), k) for k in Kind},
-            **labels(),
-        })
+        return Template(
+            template_name="meetings/list.html",
+            context={
+                "principal": principal,
+                "compound": compound,
+                "upcoming": [m for m in meetings if m["status"] != service.CLOSED and m["starts_at"] > now][::-1],
+                "earlier": [m for m in meetings if m["status"] == service.CLOSED or m["starts_at"] <= now],
+                "can_manage": principal.can(Capability.MEETING_MANAGE, compound["id"]),
+                "notice_days": {k: flow.notice_days(_json(compound["notice_days"]), k) for k in Kind},
+                **labels(),
+            },
+        )
 
-    async def _meeting_form_page(self, principal: Principal, compound: dict[str, Any], values: dict[str, Any],
-                                 errors: dict[str, str], meeting: dict[str, Any] | None = None,
-                                 status_code: int = 200) -> Template:
+    async def _meeting_form_page(
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        values: dict[str, Any],
+        errors: dict[str, str],
+        meeting: dict[str, Any] | None = None,
+        status_code: int = 200,
+    ) -> Template:
         compound_row = await service.compound(compound["id"])
-        return Template(template_name="meetings/meeting_form.html", status_code=status_code, context={
-            "principal": principal, "compound": compound, "meeting": meeting,
-            "values": values, "errors": errors,
-            "buildings": await service.buildings(compound["id"]),
-            "parties": await service.parties(compound["id"]),
-            "staff": await service.compound_staff(compound_row),
-            "notice_days": {k: flow.notice_days(compound_row["notice_days"], k) for k in Kind},
-            **labels(),
-        })
+        return Template(
+            template_name="meetings/meeting_form.html",
+            status_code=status_code,
+            context={
+                "principal": principal,
+                "compound": compound,
+                "meeting": meeting,
+                "values": values,
+                "errors": errors,
+                "buildings": await service.buildings(compound["id"]),
+                "parties": await service.parties(compound["id"]),
+                "staff": await service.compound_staff(compound_row),
+                "notice_days": {k: flow.notice_days(compound_row["notice_days"], k) for k in Kind},
+                **labels(),
+            },
+        )
 
     @get("/compounds/{code:str}/meetings/new", name="meetings.new")
     async def new_meeting(self, code: str, principal: Principal, kind: str = "") -> Template:
@@ -249,25 +300,34 @@ class MeetingController(Controller):
         chosen = flow.kind_of(kind) or Kind.BENCH_MEETING
         parties = await service.parties(compound["id"])
         values: dict[str, Any] = {
-            "kind": chosen.value, "duration_minutes": "60", "host": str(principal.user_id),
+            "kind": chosen.value,
+            "duration_minutes": "60",
+            "host": str(principal.user_id),
             "party": [str(p["id"]) for p in parties if p["active"]] if chosen == Kind.TRIPARTITE else [],
-            "building": [], "staff": [], "scrutineer": [],
+            "building": [],
+            "staff": [],
+            "scrutineer": [],
         }
         return await self._meeting_form_page(principal, compound, values, {})
 
     @post("/compounds/{code:str}/meetings/new", name="meetings.create")
-    async def create_meeting(self, request: Request[Any, Any, Any], code: str,
-                             principal: Principal) -> Template | Redirect:
+    async def create_meeting(
+        self, request: Request[Any, Any, Any], code: str, principal: Principal
+    ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.MEETING_MANAGE, compound["id"])
         form = _meeting_form(await request.form())
         try:
             meeting_id = await service.convene(compound["id"], principal, form, service.now_utc())
         except FormErrors as error:
-            return await self._meeting_form_page(principal, compound, {**form.values, **form.lists},
-                                                 error.errors, status_code=400)
-        flash(request, _("The meeting is convened as a draft. Build its agenda, then publish the notice."),
-              category="success")
+            return await self._meeting_form_page(
+                principal, compound, {**form.values, **form.lists}, error.errors, status_code=400
+            )
+        flash(
+            request,
+            _("The meeting is convened as a draft. Build its agenda, then publish the notice."),
+            category="success",
+        )
         return Redirect(path=f"/meetings/{meeting_id}")
 
     @get("/meetings/{meeting_id:int}/edit", name="meetings.edit")
@@ -276,13 +336,17 @@ class MeetingController(Controller):
         service.ensure_open(meeting)
         invited = await service.invitations(meeting_id)
         values: dict[str, Any] = {
-            "kind": meeting["kind"], "title": meeting["title"], "starts_at": flow.local_input(meeting["starts_at"]),
-            "duration_minutes": str(meeting["duration_minutes"]), "place": meeting["place"],
+            "kind": meeting["kind"],
+            "title": meeting["title"],
+            "starts_at": flow.local_input(meeting["starts_at"]),
+            "duration_minutes": str(meeting["duration_minutes"]),
+            "place": meeting["place"],
             "building": [str(b) for b in meeting["building_ids"]],
             "party": [str(i["party"]) for i in invited if i["party"]],
             "staff": [str(i["user"]) for i in invited if i["user"]],
             "guests": "\n".join(f"{i['guest_name']}，{i['guest_role']}" for i in invited if i["guest_name"]),
-            "host": str(meeting["host"] or ""), "recorder": str(meeting["recorder"] or ""),
+            "host": str(meeting["host"] or ""),
+            "recorder": str(meeting["recorder"] or ""),
             "scrutineer": [str(s) for s in meeting["scrutineer_ids"]],
             "voting_method": meeting["voting_method"],
         }
@@ -290,25 +354,41 @@ class MeetingController(Controller):
         return await self._meeting_form_page(principal, compound, values, {}, meeting=meeting)
 
     @post("/meetings/{meeting_id:int}/edit", name="meetings.update")
-    async def update_meeting(self, request: Request[Any, Any, Any], meeting_id: int,
-                             principal: Principal) -> Template | Redirect:
+    async def update_meeting(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         meeting = await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         form = _meeting_form(await request.form())
         try:
             await service.update_meeting(meeting_id, principal, form, service.now_utc())
         except FormErrors as error:
             compound = await roster.compound_by_code(meeting["compound_code"])
-            return await self._meeting_form_page(principal, compound, {**form.values, **form.lists},
-                                                 error.errors, meeting=meeting, status_code=400)
+            return await self._meeting_form_page(
+                principal, compound, {**form.values, **form.lists}, error.errors, meeting=meeting, status_code=400
+            )
         flash(request, _("Saved."), category="success")
         return Redirect(path=f"/meetings/{meeting_id}")
 
-    async def _notice_days_page(self, principal: Principal, compound: dict[str, Any], values: dict[str, Any],
-                                errors: dict[str, str], status_code: int = 200) -> Template:
-        return Template(template_name="meetings/notice_days.html", status_code=status_code, context={
-            "principal": principal, "compound": compound, "values": values, "errors": errors,
-            "legal": flow.LEGAL_NOTICE_DAYS, **labels(),
-        })
+    async def _notice_days_page(
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            template_name="meetings/notice_days.html",
+            status_code=status_code,
+            context={
+                "principal": principal,
+                "compound": compound,
+                "values": values,
+                "errors": errors,
+                "legal": flow.LEGAL_NOTICE_DAYS,
+                **labels(),
+            },
+        )
 
     @get("/compounds/{code:str}/meetings/notice-days", name="meetings.notice_days")
     async def notice_days_form(self, code: str, principal: Principal) -> Template:
@@ -319,8 +399,9 @@ class MeetingController(Controller):
         return await self._notice_days_page(principal, compound, values, {})
 
     @post("/compounds/{code:str}/meetings/notice-days", name="meetings.notice_days.save")
-    async def save_notice_days(self, request: Request[Any, Any, Any], code: str,
-                               principal: Principal) -> Template | Redirect:
+    async def save_notice_days(
+        self, request: Request[Any, Any, Any], code: str, principal: Principal
+    ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.MEETING_MANAGE, compound["id"])
         values = _form_values(await request.form())
@@ -342,22 +423,30 @@ class MeetingController(Controller):
         can_manage = principal.can(Capability.MEETING_MANAGE, compound_id)
         is_open = meeting["status"] != service.CLOSED
         return {
-            "principal": principal, "meeting": meeting, "items": items,
+            "principal": principal,
+            "meeting": meeting,
+            "items": items,
             "time": flow.agenda_time(items, meeting["duration_minutes"]),
             "invited_parties": [i for i in invited if i["party"]],
             "invited_staff": [i for i in invited if i["user"]],
             "invited_guests": [i for i in invited if i["guest_name"]],
             "building_names": [building_names.get(b, str(b)) for b in meeting["building_ids"]],
             "scrutineers": list((await service.staff_names(meeting["scrutineer_ids"])).values()),
-            "can_manage": can_manage, "is_open": is_open,
+            "can_manage": can_manage,
+            "is_open": is_open,
             "can_record": principal.can(Capability.MEETING_RECORD, compound_id),
             "can_reorder": can_manage and is_open,
-            "can_add": can_manage and is_open and not (
-                meeting["status"] == service.PUBLISHED and meeting["kind"] == Kind.OWNERS_DECISION),
-            "proposals": [p for p in await topics.accepted_proposals(compound_id)
-                          if p["id"] not in {i["proposal"] for i in items if not i["withdrawn_at"]}],
-            "notice": flow.check_notice(meeting["kind"], compound_row["notice_days"], meeting["starts_at"],
-                                        service.now_utc()),
+            "can_add": can_manage
+            and is_open
+            and not (meeting["status"] == service.PUBLISHED and meeting["kind"] == Kind.OWNERS_DECISION),
+            "proposals": [
+                p
+                for p in await topics.accepted_proposals(compound_id)
+                if p["id"] not in {i["proposal"] for i in items if not i["withdrawn_at"]}
+            ],
+            "notice": flow.check_notice(
+                meeting["kind"], compound_row["notice_days"], meeting["starts_at"], service.now_utc()
+            ),
             "sheet": await service.sign_in_sheet(meeting),
             "addenda": await service.addenda(meeting["id"]),
             "history": await history_rows(await service.meeting_history(meeting["id"]), compound_id),
@@ -368,19 +457,20 @@ class MeetingController(Controller):
     @get("/meetings/{meeting_id:int}", name="meetings.show")
     async def show(self, meeting_id: int, principal: Principal) -> Template:
         meeting = await _meeting_in_places(principal, meeting_id)
-        return Template(template_name="meetings/meeting.html",
-                        context=await self._console_context(principal, meeting))
+        return Template(template_name="meetings/meeting.html", context=await self._console_context(principal, meeting))
 
-    async def _console_with_errors(self, principal: Principal, meeting_id: int, form_name: str,
-                                   values: dict[str, str], errors: dict[str, str]) -> Template:
+    async def _console_with_errors(
+        self, principal: Principal, meeting_id: int, form_name: str, values: dict[str, str], errors: dict[str, str]
+    ) -> Template:
         meeting = await service.meeting(meeting_id)
         context = await self._console_context(principal, meeting)
         context["forms"] = {form_name: {"values": values, "errors": errors}}
         return Template(template_name="meetings/meeting.html", context=context, status_code=400)
 
     @post("/meetings/{meeting_id:int}/items", name="meetings.items.add")
-    async def add_item(self, request: Request[Any, Any, Any], meeting_id: int,
-                       principal: Principal) -> Template | Redirect:
+    async def add_item(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         values = _form_values(await request.form())
         try:
@@ -390,25 +480,29 @@ class MeetingController(Controller):
         flash(request, _("Added to the agenda."), category="success")
         return Redirect(path=f"/meetings/{meeting_id}#item-{item_id}")
 
-    async def _agenda_response(self, request: Request[Any, Any, Any], principal: Principal,
-                               meeting_id: int) -> Template | Redirect:
+    async def _agenda_response(
+        self, request: Request[Any, Any, Any], principal: Principal, meeting_id: int
+    ) -> Template | Redirect:
         if is_htmx(request):
             meeting = await service.meeting(meeting_id)
-            return Template(template_name="meetings/_agenda.html",
-                            context=await self._console_context(principal, meeting))
+            return Template(
+                template_name="meetings/_agenda.html", context=await self._console_context(principal, meeting)
+            )
         return Redirect(path=f"/meetings/{meeting_id}#agenda")
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/move", name="meetings.items.move")
-    async def move_item(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                        principal: Principal) -> Template | Redirect:
+    async def move_item(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         form = await request.form()
         await service.move_item(meeting_id, item_id, form.get("direction") or "", principal)
         return await self._agenda_response(request, principal, meeting_id)
 
     @post("/meetings/{meeting_id:int}/agenda/order", name="meetings.agenda.order")
-    async def reorder(self, request: Request[Any, Any, Any], meeting_id: int,
-                      principal: Principal) -> Template | Redirect:
+    async def reorder(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         form = await request.form()
         ids = [n for n in (whole_number(v) for v in form.getall("item")) if n is not None] if "item" in form else []
@@ -417,16 +511,31 @@ class MeetingController(Controller):
 
     # Publishing -----------------------------------------------------------------------
 
-    async def _publish_page(self, principal: Principal, meeting: dict[str, Any], values: dict[str, Any],
-                            errors: dict[str, str], status_code: int = 200) -> Template:
+    async def _publish_page(
+        self,
+        principal: Principal,
+        meeting: dict[str, Any],
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
         items = [i for i in await service.agenda(meeting["id"]) if not i["withdrawn_at"]]
         now = service.now_utc()
-        return Template(template_name="meetings/publish.html", status_code=status_code, context={
-            "principal": principal, "meeting": meeting, "items": items, "values": values, "errors": errors,
-            "notice": await service.notice_check(meeting, now),
-            "lead_text": flow.duration_text(meeting["starts_at"] - now),
-            "today": flow.local_today(now).isoformat(), **labels(),
-        })
+        return Template(
+            template_name="meetings/publish.html",
+            status_code=status_code,
+            context={
+                "principal": principal,
+                "meeting": meeting,
+                "items": items,
+                "values": values,
+                "errors": errors,
+                "notice": await service.notice_check(meeting, now),
+                "lead_text": flow.duration_text(meeting["starts_at"] - now),
+                "today": flow.local_today(now).isoformat(),
+                **labels(),
+            },
+        )
 
     @get("/meetings/{meeting_id:int}/publish", name="meetings.publish.form")
     async def publish_form(self, meeting_id: int, principal: Principal) -> Template | Redirect:
@@ -437,15 +546,18 @@ class MeetingController(Controller):
         return await self._publish_page(principal, meeting, values, {})
 
     @post("/meetings/{meeting_id:int}/publish", name="meetings.publish")
-    async def publish(self, request: Request[Any, Any, Any], meeting_id: int,
-                      principal: Principal) -> Template | Redirect:
+    async def publish(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         meeting = await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         values = _form_values(await request.form())
         data = service.PublishInput(
-            urgent_reason=values.get("urgent_reason", ""), voting_method=values.get("voting_method", ""),
+            urgent_reason=values.get("urgent_reason", ""),
+            voting_method=values.get("voting_method", ""),
             committee_informed=values.get("committee_informed") == "yes",
             committee_informed_on=values.get("committee_informed_on", ""),
-            votes_open_at=values.get("votes_open_at", ""), votes_close_at=values.get("votes_close_at", ""),
+            votes_open_at=values.get("votes_open_at", ""),
+            votes_close_at=values.get("votes_close_at", ""),
         )
         try:
             await service.publish(meeting_id, principal, data, service.now_utc())
@@ -464,8 +576,9 @@ class MeetingController(Controller):
         return Redirect(path=f"/meetings/{meeting_id}")
 
     @post("/meetings/{meeting_id:int}/addenda", name="meetings.addenda.add")
-    async def add_addendum(self, request: Request[Any, Any, Any], meeting_id: int,
-                           principal: Principal) -> Template | Redirect:
+    async def add_addendum(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_RECORD)
         values = _form_values(await request.form())
         try:
@@ -477,22 +590,28 @@ class MeetingController(Controller):
 
     # The agenda item --------------------------------------------------------------------
 
-    async def _item_context(self, principal: Principal, meeting: dict[str, Any],
-                            item: dict[str, Any]) -> dict[str, Any]:
+    async def _item_context(
+        self, principal: Principal, meeting: dict[str, Any], item: dict[str, Any]
+    ) -> dict[str, Any]:
         compound_id = meeting["compound"]
         invited = [i["party"] for i in await service.invitations(meeting["id"]) if i["party"]]
         party_rows = [p for p in await service.parties(compound_id) if p["id"] in invited]
         is_open = meeting["status"] != service.CLOSED
-        tripartite_decision = (meeting["kind"] == Kind.TRIPARTITE and item["kind"] == ITEM_DECISION
-                               and not item["withdrawn_at"])
+        tripartite_decision = (
+            meeting["kind"] == Kind.TRIPARTITE and item["kind"] == ITEM_DECISION and not item["withdrawn_at"]
+        )
         statable = service.parties_statable(principal, meeting, party_rows) if tripartite_decision and is_open else []
         items = await service.agenda(meeting["id"])
         suggested = flow.default_rule(meeting["kind"], item["owners_matter"])
         return {
-            "principal": principal, "meeting": meeting, "item": item,
+            "principal": principal,
+            "meeting": meeting,
+            "item": item,
             "number": next((n for n, i in enumerate(items, start=1) if i["id"] == item["id"]), 0),
-            "parties": party_rows, "positions": await service.positions(item["id"]),
-            "statable": statable, "show_positions": tripartite_decision,
+            "parties": party_rows,
+            "positions": await service.positions(item["id"]),
+            "statable": statable,
+            "show_positions": tripartite_decision,
             "comments": (await service.comments([item["id"]])).get(item["id"], []),
             "addenda": [a for a in await service.addenda(meeting["id"]) if a["agenda_item"] == item["id"]],
             "history": await history_rows(await service.item_history(item["id"]), compound_id),
@@ -501,28 +620,42 @@ class MeetingController(Controller):
             "is_open": is_open,
             "allowed_rules": list(flow.allowed_rules(meeting["kind"])),
             "suggested_rule": suggested.value if suggested else "",
-            "forms": {}, **labels(),
+            "forms": {},
+            **labels(),
         }
 
-    async def _item_page(self, principal: Principal, meeting_id: int, item_id: int,
-                         form_name: str = "", values: dict[str, str] | None = None,
-                         errors: dict[str, str] | None = None) -> Template:
+    async def _item_page(
+        self,
+        principal: Principal,
+        meeting_id: int,
+        item_id: int,
+        form_name: str = "",
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
         meeting = await service.meeting(meeting_id)
         item = await service.agenda_item(meeting_id, item_id)
         context = await self._item_context(principal, meeting, item)
         if form_name:
             context["forms"] = {form_name: {"values": values or {}, "errors": errors or {}}}
-        return Template(template_name="meetings/item.html", context=context,
-                        status_code=400 if errors else 200)
+        return Template(template_name="meetings/item.html", context=context, status_code=400 if errors else 200)
 
     @get("/meetings/{meeting_id:int}/items/{item_id:int}", name="meetings.items.show")
     async def show_item(self, meeting_id: int, item_id: int, principal: Principal) -> Template:
         await _meeting_in_places(principal, meeting_id)
         return await self._item_page(principal, meeting_id, item_id)
 
-    async def _item_form(self, request: Request[Any, Any, Any], principal: Principal, meeting_id: int,
-                         item_id: int, form_name: str, capability: Capability, action: Any,
-                         done: str) -> Template | Redirect:
+    async def _item_form(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        meeting_id: int,
+        item_id: int,
+        form_name: str,
+        capability: Capability,
+        action: Any,
+        done: str,
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id, capability)
         values = _form_values(await request.form())
         try:
@@ -533,66 +666,104 @@ class MeetingController(Controller):
         return Redirect(path=f"/meetings/{meeting_id}/items/{item_id}#{form_name}")
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/edit", name="meetings.items.edit")
-    async def edit_item(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                        principal: Principal) -> Template | Redirect:
+    async def edit_item(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         async def action(values: dict[str, str]) -> None:
             await service.edit_item(meeting_id, item_id, principal, values)
-        return await self._item_form(request, principal, meeting_id, item_id, "edit",
-                                     Capability.MEETING_MANAGE, action, _("Saved."))
+
+        return await self._item_form(
+            request, principal, meeting_id, item_id, "edit", Capability.MEETING_MANAGE, action, _("Saved.")
+        )
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/withdraw", name="meetings.items.withdraw")
-    async def withdraw_item(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                            principal: Principal) -> Template | Redirect:
+    async def withdraw_item(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         async def action(values: dict[str, str]) -> None:
             await service.withdraw_item(meeting_id, item_id, principal, values.get("reason", ""))
-        return await self._item_form(request, principal, meeting_id, item_id, "withdraw",
-                                     Capability.MEETING_MANAGE, action,
-                                     _("The item is withdrawn; the notice shows the reason."))
+
+        return await self._item_form(
+            request,
+            principal,
+            meeting_id,
+            item_id,
+            "withdraw",
+            Capability.MEETING_MANAGE,
+            action,
+            _("The item is withdrawn; the notice shows the reason."),
+        )
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/notes", name="meetings.items.notes")
-    async def save_notes(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                         principal: Principal) -> Template | Redirect:
+    async def save_notes(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         async def action(values: dict[str, str]) -> None:
             await service.save_notes(meeting_id, item_id, principal, values.get("notes", ""))
-        return await self._item_form(request, principal, meeting_id, item_id, "notes",
-                                     Capability.MEETING_RECORD, action, _("Notes saved."))
+
+        return await self._item_form(
+            request, principal, meeting_id, item_id, "notes", Capability.MEETING_RECORD, action, _("Notes saved.")
+        )
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/positions", name="meetings.items.position")
-    async def state_position(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                             principal: Principal) -> Template | Redirect:
+    async def state_position(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         await _meeting_in_places(principal, meeting_id)
         values = _form_values(await request.form())
         party_id = _int(values.get("party"))
         try:
-            await service.state_position(meeting_id, item_id, principal, party_id or 0,
-                                         values.get("stance", ""), values.get("text", ""))
+            await service.state_position(
+                meeting_id, item_id, principal, party_id or 0, values.get("stance", ""), values.get("text", "")
+            )
         except FormErrors as error:
-            return await self._item_page(principal, meeting_id, item_id, f"position-{party_id}", values,
-                                         error.errors)
+            return await self._item_page(principal, meeting_id, item_id, f"position-{party_id}", values, error.errors)
         flash(request, _("Position recorded."), category="success")
         return Redirect(path=f"/meetings/{meeting_id}/items/{item_id}#positions")
 
     @post("/meetings/{meeting_id:int}/items/{item_id:int}/vote", name="meetings.items.vote")
-    async def draft_vote(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                         principal: Principal) -> Template | Redirect:
+    async def draft_vote(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, principal: Principal
+    ) -> Template | Redirect:
         async def action(values: dict[str, str]) -> None:
             await service.draft_vote(meeting_id, item_id, principal, values)
-        return await self._item_form(request, principal, meeting_id, item_id, "vote",
-                                     Capability.MEETING_MANAGE, action, _("The vote is drafted."))
 
-    @post("/meetings/{meeting_id:int}/items/{item_id:int}/comments/{comment_id:int}/hide",
-          name="meetings.comments.hide")
-    async def hide_comment(self, request: Request[Any, Any, Any], meeting_id: int, item_id: int,
-                           comment_id: int, principal: Principal) -> Template | Redirect:
+        return await self._item_form(
+            request,
+            principal,
+            meeting_id,
+            item_id,
+            "vote",
+            Capability.MEETING_MANAGE,
+            action,
+            _("The vote is drafted."),
+        )
+
+    @post(
+        "/meetings/{meeting_id:int}/items/{item_id:int}/comments/{comment_id:int}/hide", name="meetings.comments.hide"
+    )
+    async def hide_comment(
+        self, request: Request[Any, Any, Any], meeting_id: int, item_id: int, comment_id: int, principal: Principal
+    ) -> Template | Redirect:
         async def action(values: dict[str, str]) -> None:
             await service.hide_comment(meeting_id, item_id, comment_id, principal, values.get("reason", ""))
-        return await self._item_form(request, principal, meeting_id, item_id, f"hide-{comment_id}",
-                                     Capability.MEETING_MANAGE, action, _("The comment is hidden."))
+
+        return await self._item_form(
+            request,
+            principal,
+            meeting_id,
+            item_id,
+            f"hide-{comment_id}",
+            Capability.MEETING_MANAGE,
+            action,
+            _("The comment is hidden."),
+        )
 
     # Sign-in ---------------------------------------------------------------------------
 
-    async def _sign_in_context(self, principal: Principal, meeting: dict[str, Any], query: str = "",
-                               **extra: Any) -> dict[str, Any]:
+    async def _sign_in_context(
+        self, principal: Principal, meeting: dict[str, Any], query: str = "", **extra: Any
+    ) -> dict[str, Any]:
         compound_id = meeting["compound"]
         invited = await service.invitations(meeting["id"])
         party_ids = {i["party"] for i in invited if i["party"]}
@@ -600,7 +771,9 @@ class MeetingController(Controller):
         sheet = await service.sign_in_sheet(meeting)
         people = [row for _party, rows in sheet.by_party for row in rows] + sheet.guests
         return {
-            "principal": principal, "meeting": meeting, "query": query,
+            "principal": principal,
+            "meeting": meeting,
+            "query": query,
             "found": await service.find_households(meeting, principal, query) if query else [],
             "parties": [p for p in await service.parties(compound_id) if p["id"] in party_ids],
             "members": members,
@@ -611,12 +784,16 @@ class MeetingController(Controller):
             "sheet": sheet,
             "can_record": principal.can(Capability.MEETING_RECORD, compound_id)
             and meeting["status"] == service.PUBLISHED,
-            "poll_seconds": POLL_SECONDS, "forms": {}, **labels(), **extra,
+            "poll_seconds": POLL_SECONDS,
+            "forms": {},
+            **labels(),
+            **extra,
         }
 
     @get("/meetings/{meeting_id:int}/sign-in", name="meetings.sign_in")
-    async def sign_in_page(self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal,
-                           q: str = "") -> Template:
+    async def sign_in_page(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal, q: str = ""
+    ) -> Template:
         meeting = await _meeting_in_places(principal, meeting_id)
         context = await self._sign_in_context(principal, meeting, q)
         if is_htmx(request) and request.headers.get("hx-target") == "household-results":
@@ -626,13 +803,20 @@ class MeetingController(Controller):
     @get("/meetings/{meeting_id:int}/sign-in/list", name="meetings.sign_in.list")
     async def sign_in_list(self, meeting_id: int, principal: Principal) -> Template:
         meeting = await _meeting_in_places(principal, meeting_id)
-        return Template(template_name="meetings/_sign_in_list.html", context={
-            "meeting": meeting, "sheet": await service.sign_in_sheet(meeting),
-            "poll_seconds": POLL_SECONDS, **labels()})
+        return Template(
+            template_name="meetings/_sign_in_list.html",
+            context={
+                "meeting": meeting,
+                "sheet": await service.sign_in_sheet(meeting),
+                "poll_seconds": POLL_SECONDS,
+                **labels(),
+            },
+        )
 
     @post("/meetings/{meeting_id:int}/sign-in/household", name="meetings.sign_in.household")
-    async def sign_in_household(self, request: Request[Any, Any, Any], meeting_id: int,
-                                principal: Principal) -> Redirect:
+    async def sign_in_household(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_RECORD)
         values = _form_values(await request.form())
         household_id = _int(values.get("household"))
@@ -641,44 +825,62 @@ class MeetingController(Controller):
         signed = await service.sign_in_household(meeting_id, household_id, by=principal, now=service.now_utc())
         label = values.get("label", "")
         if signed.already:
-            flash(request, _("%(label)s had already signed in at %(at)s.", label=label,
-                             at=flow.local_text(signed.at, "%H:%M")), category="warning")
+            flash(
+                request,
+                _("%(label)s had already signed in at %(at)s.", label=label, at=flow.local_text(signed.at, "%H:%M")),
+                category="warning",
+            )
         else:
             flash(request, _("%(label)s signed in.", label=label), category="success")
         return Redirect(path=f"/meetings/{meeting_id}/sign-in")
 
     @post("/meetings/{meeting_id:int}/sign-in/person", name="meetings.sign_in.person")
-    async def sign_in_person(self, request: Request[Any, Any, Any], meeting_id: int,
-                             principal: Principal) -> Template | Redirect:
+    async def sign_in_person(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
         meeting = await _meeting_in_places(principal, meeting_id, Capability.MEETING_RECORD)
         values = _form_values(await request.form())
         try:
             signed = await service.sign_in_person(
-                meeting_id, principal, party_id=_int(values.get("party")), user_id=_int(values.get("user")),
-                name=values.get("name", ""), invitation_id=_int(values.get("invitation")),
-                now=service.now_utc())
+                meeting_id,
+                principal,
+                party_id=_int(values.get("party")),
+                user_id=_int(values.get("user")),
+                name=values.get("name", ""),
+                invitation_id=_int(values.get("invitation")),
+                now=service.now_utc(),
+            )
         except FormErrors as error:
             context = await self._sign_in_context(principal, meeting)
             context["forms"] = {f"party-{values.get('party', '')}": {"values": values, "errors": error.errors}}
             return Template(template_name="meetings/sign_in.html", context=context, status_code=400)
         if signed.already:
-            flash(request, _("Already signed in at %(at)s.", at=flow.local_text(signed.at, "%H:%M")),
-                  category="warning")
+            flash(
+                request, _("Already signed in at %(at)s.", at=flow.local_text(signed.at, "%H:%M")), category="warning"
+            )
         else:
             flash(request, _("Signed in."), category="success")
         return Redirect(path=f"/meetings/{meeting_id}/sign-in")
 
     @get("/meetings/{meeting_id:int}/door", name="meetings.door")
-    async def door_poster(self, request: Request[Any, Any, Any], meeting_id: int,
-                          principal: Principal) -> Template:
+    async def door_poster(self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal) -> Template:
         meeting = await _meeting_in_places(principal, meeting_id, Capability.MEETING_RECORD)
         settings = request.app.state.settings
-        url = (f"{settings.base_url}/c/{meeting['compound_code']}/meetings/{meeting_id}/sign-in/"
-               f"{door_key(settings.secret_key, meeting_id)}")
+        url = (
+            f"{settings.base_url}/c/{meeting['compound_code']}/meetings/{meeting_id}/sign-in/"
+            f"{door_key(settings.secret_key, meeting_id)}"
+        )
         qr = segno.make(url, error="m")
-        return Template(template_name="meetings/door.html", context={
-            "principal": principal, "meeting": meeting, "url": url,
-            "qr_svg": qr.svg_inline(scale=8, border=2, omitsize=True, title=_("Scan to sign in")), **labels()})
+        return Template(
+            template_name="meetings/door.html",
+            context={
+                "principal": principal,
+                "meeting": meeting,
+                "url": url,
+                "qr_svg": qr.svg_inline(scale=8, border=2, omitsize=True, title=_("Scan to sign in")),
+                **labels(),
+            },
+        )
 
 
 def _json(value: Any) -> Any:
@@ -691,8 +893,7 @@ def _json(value: Any) -> Any:
 class MeetingPublicController(Controller):
     """What residents see without a login: the notice, comments, sign-in at the door."""
 
-    async def _notice_context(self, code: str, meeting_id: int,
-                              household: HouseholdIdentity | None) -> dict[str, Any]:
+    async def _notice_context(self, code: str, meeting_id: int, household: HouseholdIdentity | None) -> dict[str, Any]:
         compound = await roster.compound_by_code(code)
         meeting = await service.public_meeting(compound["id"], meeting_id)
         household = own_household(household, compound)
@@ -701,14 +902,18 @@ class MeetingPublicController(Controller):
         building_names = {b["id"]: b["name"] for b in await service.buildings(compound["id"])}
         now = service.now_utc()
         return {
-            "compound": compound, "meeting": meeting, "items": items, "household": household,
+            "compound": compound,
+            "meeting": meeting,
+            "items": items,
+            "household": household,
             "comments": await service.comments([i["id"] for i in items]),
             "comments_open": service.comments_open(meeting, now),
             "invited_parties": [i for i in invited if i["party"]],
             "invited_guests": [i for i in invited if i["guest_name"]],
             "building_names": [building_names.get(b, str(b)) for b in meeting["building_ids"]],
             "time": flow.agenda_time(items, meeting["duration_minutes"]),
-            "forms": {}, **labels(),
+            "forms": {},
+            **labels(),
         }
 
     @get("/c/{code:str}/meetings/{meeting_id:int}", name="meetings.notice")
@@ -717,8 +922,14 @@ class MeetingPublicController(Controller):
         return Template(template_name="meetings/notice.html", context=context)
 
     @post("/c/{code:str}/meetings/{meeting_id:int}/items/{item_id:int}/comments", name="meetings.comment")
-    async def comment(self, request: Request[Any, Any, Any], code: str, meeting_id: int, item_id: int,
-                      household: HouseholdIdentity | None) -> Template | Redirect:
+    async def comment(
+        self,
+        request: Request[Any, Any, Any],
+        code: str,
+        meeting_id: int,
+        item_id: int,
+        household: HouseholdIdentity | None,
+    ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         await service.public_meeting(compound["id"], meeting_id)
         here = f"/c/{code}/meetings/{meeting_id}"
@@ -727,8 +938,14 @@ class MeetingPublicController(Controller):
             return Redirect(path=f"/c/{code}/me?next={here}%23item-{item_id}")
         values = _form_values(await request.form())
         try:
-            await service.comment(meeting_id, item_id, household.household_id, household.compound_id,
-                                  values.get("text", ""), service.now_utc())
+            await service.comment(
+                meeting_id,
+                item_id,
+                household.household_id,
+                household.compound_id,
+                values.get("text", ""),
+                service.now_utc(),
+            )
         except FormErrors as error:
             context = await self._notice_context(code, meeting_id, household)
             context["forms"] = {f"comment-{item_id}": {"values": values, "errors": error.errors}}
@@ -736,37 +953,47 @@ class MeetingPublicController(Controller):
         flash(request, _("Thank you. Your comment is on the notice."), category="success")
         return Redirect(path=f"{here}#item-{item_id}")
 
-    async def _door_context(self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str,
-                            household: HouseholdIdentity | None) -> dict[str, Any]:
+    async def _door_context(
+        self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str, household: HouseholdIdentity | None
+    ) -> dict[str, Any]:
         compound = await roster.compound_by_code(code)
         meeting = await service.public_meeting(compound["id"], meeting_id)
         if not hmac.compare_digest(key, door_key(request.app.state.settings.secret_key, meeting_id)):
             raise NotFound(_("This page does not exist or is not in your places."))
         household = own_household(household, compound)
         signed = await service.household_attendance(meeting_id, household.household_id) if household else None
-        return {"compound": compound, "meeting": meeting, "household": household, "signed": signed,
-                "here": f"/c/{code}/meetings/{meeting_id}/sign-in/{key}", "error": "", **labels()}
+        return {
+            "compound": compound,
+            "meeting": meeting,
+            "household": household,
+            "signed": signed,
+            "here": f"/c/{code}/meetings/{meeting_id}/sign-in/{key}",
+            "error": "",
+            **labels(),
+        }
 
     @get("/c/{code:str}/meetings/{meeting_id:int}/sign-in/{key:str}", name="meetings.door_sign_in")
-    async def door_sign_in_page(self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str,
-                                household: HouseholdIdentity | None) -> Template:
+    async def door_sign_in_page(
+        self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str, household: HouseholdIdentity | None
+    ) -> Template:
         context = await self._door_context(request, code, meeting_id, key, household)
         return Template(template_name="meetings/resident_sign_in.html", context=context)
 
     @post("/c/{code:str}/meetings/{meeting_id:int}/sign-in/{key:str}", name="meetings.door_sign_in.submit")
-    async def door_sign_in(self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str,
-                           household: HouseholdIdentity | None) -> Template | Redirect:
+    async def door_sign_in(
+        self, request: Request[Any, Any, Any], code: str, meeting_id: int, key: str, household: HouseholdIdentity | None
+    ) -> Template | Redirect:
         context = await self._door_context(request, code, meeting_id, key, household)
         household = context["household"]
         if household is None:
             return Redirect(path=f"/c/{code}/me?next={context['here']}")
         try:
-            signed = await service.sign_in_household(meeting_id, household.household_id, by=None,
-                                                     now=service.now_utc())
+            signed = await service.sign_in_household(meeting_id, household.household_id, by=None, now=service.now_utc())
         except DomainError as error:
             context["error"] = error.message
-            return Template(template_name="meetings/resident_sign_in.html", context=context,
-                            status_code=error.status_code)
+            return Template(
+                template_name="meetings/resident_sign_in.html", context=context, status_code=error.status_code
+            )
         if not signed.already:
             flash(request, _("Signed in. Welcome!"), category="success")
         return Redirect(path=context["here"])

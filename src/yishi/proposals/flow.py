@@ -54,7 +54,11 @@ STATUSES: dict[str, str] = {
 OPEN_FOR_SECONDS = frozenset({SUBMITTED, ACCEPTED})
 
 PROPOSE, DELIBERATE, VOTE, IMPLEMENT, SUPERVISE = STAGES = (
-    "propose", "deliberate", "vote", "implement", "supervise",
+    "propose",
+    "deliberate",
+    "vote",
+    "implement",
+    "supervise",
 )
 # The names of the five steps as compounds know them (民主提议 … 群众监督).
 STAGE_LABELS: dict[str, str] = {
@@ -144,7 +148,10 @@ def check_text(values: Mapping[str, str]) -> ProposalText:
     if errors:
         raise FormErrors(errors)
     return ProposalText(
-        title=title, problem=problem, suggestion=suggestion, category=category,
+        title=title,
+        problem=problem,
+        suggestion=suggestion,
+        category=category,
         owners_matter=values.get("owners_matter") in ("1", "on", "true", "yes"),
     )
 
@@ -186,9 +193,7 @@ def sources_for(roles: Iterable[Role]) -> list[str]:
 def check_triage(status: str, number: int) -> None:
     """Only a proposal that waits for triage can be accepted, merged or declined."""
     if status != SUBMITTED:
-        raise Conflict(
-            _("Proposal #%(n)d is already triaged (%(status)s).", n=number, status=label(STATUSES, status))
-        )
+        raise Conflict(_("Proposal #%(n)d is already triaged (%(status)s).", n=number, status=label(STATUSES, status)))
 
 
 def check_merge_target(source_number: int, target: Mapping[str, object] | None) -> None:
@@ -198,8 +203,13 @@ def check_merge_target(source_number: int, target: Mapping[str, object] | None) 
         raise FormErrors({"target": _("A proposal cannot be merged into itself.")})
     if target["status"] not in OPEN_FOR_SECONDS:
         raise FormErrors(
-            {"target": _("Proposal #%(n)d is %(status)s; merge into an open proposal.",
-                         n=target["number"], status=label(STATUSES, str(target["status"])))}
+            {
+                "target": _(
+                    "Proposal #%(n)d is %(status)s; merge into an open proposal.",
+                    n=target["number"],
+                    status=label(STATUSES, str(target["status"])),
+                )
+            }
         )
 
 

@@ -126,9 +126,7 @@ def _household_label_columns() -> list[Any]:
 def _decorate(row: dict[str, Any], seconds: int, threshold: int, on_agenda: bool = False) -> dict[str, Any]:
     row["seconds"] = seconds
     row["threshold"] = threshold
-    row["household_label"] = (
-        f"{row['building_code']}-{row['household_unit']}" if row.get("household_unit") else ""
-    )
+    row["household_label"] = f"{row['building_code']}-{row['household_unit']}" if row.get("household_unit") else ""
     row["current_stage"] = flow.current_stage(row["status"], row["stage"], on_agenda)
     return row
 
@@ -169,7 +167,9 @@ async def proposal_page(compound: dict[str, Any], number: int) -> ProposalPage:
         raise _not_found()
     agenda = await (
         AgendaItem.select(
-            AgendaItem.id, AgendaItem.title, AgendaItem.meeting.id.as_alias("meeting_id"),
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.meeting.id.as_alias("meeting_id"),
             AgendaItem.meeting.title.as_alias("meeting_title"),
             AgendaItem.meeting.starts_at.as_alias("starts_at"),
             AgendaItem.meeting.status.as_alias("meeting_status"),
@@ -179,8 +179,11 @@ async def proposal_page(compound: dict[str, Any], number: int) -> ProposalPage:
     )
     seconders = await (
         Second.select(
-            Second.household, Second.at, Second.carried_from.number.as_alias("carried_from_number"),
-            Second.household.unit.as_alias("unit"), Second.household.building.code.as_alias("building_code"),
+            Second.household,
+            Second.at,
+            Second.carried_from.number.as_alias("carried_from_number"),
+            Second.household.unit.as_alias("unit"),
+            Second.household.building.code.as_alias("building_code"),
         )
         .where(Second.proposal == row["id"])
         .order_by(Second.at)
@@ -190,18 +193,24 @@ async def proposal_page(compound: dict[str, Any], number: int) -> ProposalPage:
     _decorate(row, len(seconders), compound["seconds_threshold"], on_agenda=bool(agenda))
     merged_into = None
     if row["merged_into"]:
-        merged_into = await Proposal.select(Proposal.number, Proposal.title, Proposal.status).where(
-            Proposal.id == row["merged_into"]
-        ).first()
-    merged_in = await Proposal.select(Proposal.number, Proposal.title).where(
-        Proposal.merged_into == row["id"]
-    ).order_by(Proposal.number)
+        merged_into = (
+            await Proposal.select(Proposal.number, Proposal.title, Proposal.status)
+            .where(Proposal.id == row["merged_into"])
+            .first()
+        )
+    merged_in = (
+        await Proposal.select(Proposal.number, Proposal.title)
+        .where(Proposal.merged_into == row["id"])
+        .order_by(Proposal.number)
+    )
     return ProposalPage(
         compound=compound,
         proposal=row,
         photos=await ProposalPhoto.select().where(ProposalPhoto.proposal == row["id"]).order_by(ProposalPhoto.id),
-        events=await ProposalEvent.select().where(ProposalEvent.proposal == row["id"]).order_by(
-            ProposalEvent.at).order_by(ProposalEvent.id),
+        events=await ProposalEvent.select()
+        .where(ProposalEvent.proposal == row["id"])
+        .order_by(ProposalEvent.at)
+        .order_by(ProposalEvent.id),
         seconders=seconders,
         support=await owners_behind(row) if row["owners_matter"] else None,
         merged_into=merged_into,
@@ -221,9 +230,7 @@ async def compound_proposals(compound: dict[str, Any], status: str | None = None
     ids = [r["id"] for r in rows]
     counts = await _seconds_by_proposal(ids)
     on_agenda = await _on_agenda(ids)
-    return [
-        _decorate(r, counts.get(r["id"], 0), compound["seconds_threshold"], r["id"] in on_agenda) for r in rows
-    ]
+    return [_decorate(r, counts.get(r["id"], 0), compound["seconds_threshold"], r["id"] in on_agenda) for r in rows]
 
 
 async def status_counts(compound_id: int) -> dict[str, int]:
@@ -254,16 +261,15 @@ async def household_proposals(compound: dict[str, Any], household_id: int) -> Ho
     """What a household raised (with where each went) and what it seconded."""
     proposed = await (
         Proposal.select(
-            Proposal.all_columns(), *_household_label_columns(),
+            Proposal.all_columns(),
+            *_household_label_columns(),
             Proposal.merged_into.number.as_alias("merged_into_number"),
             Proposal.merged_into.title.as_alias("merged_into_title"),
         )
         .where((Proposal.compound == compound["id"]) & (Proposal.household == household_id))
         .order_by(Proposal.number, ascending=False)
     )
-    seconded_ids = [
-        r["proposal"] for r in await Second.select(Second.proposal).where(Second.household == household_id)
-    ]
+    seconded_ids = [r["proposal"] for r in await Second.select(Second.proposal).where(Second.household == household_id)]
     seconded = []
     if seconded_ids:
         seconded = await (
@@ -309,7 +315,9 @@ class NewProposal:
 
 
 async def _check_text_and_photos(
-    values: Mapping[str, str], uploads: Sequence[photos.Upload], extra_errors: dict[str, str] | None = None,
+    values: Mapping[str, str],
+    uploads: Sequence[photos.Upload],
+    extra_errors: dict[str, str] | None = None,
 ) -> tuple[flow.ProposalText, list[photos.PreparedPhoto]]:
     """Every problem of the form at once: the words, and the photos."""
     errors = dict(extra_errors or {})
@@ -329,8 +337,11 @@ async def _check_text_and_photos(
 
 
 async def _create(
-    compound: dict[str, Any], who: NewProposal, text: flow.ProposalText,
-    prepared: Sequence[photos.PreparedPhoto], var_dir: Path,
+    compound: dict[str, Any],
+    who: NewProposal,
+    text: flow.ProposalText,
+    prepared: Sequence[photos.PreparedPhoto],
+    var_dir: Path,
 ) -> int:
     stored = photos.store_photos(prepared, var_dir, PHOTO_FOLDER)
     try:
@@ -348,10 +359,17 @@ async def _create(
             number = (last["number"] if last else 0) + 1
             created = await Proposal.insert(
                 Proposal(
-                    compound=compound["id"], number=number, title=text.title, problem=text.problem,
-                    suggestion=text.suggestion, category=text.category, source=who.source,
-                    household=who.household_id, recorded_by=who.recorded_by,
-                    owners_matter=text.owners_matter, stage=flow.PROPOSE,
+                    compound=compound["id"],
+                    number=number,
+                    title=text.title,
+                    problem=text.problem,
+                    suggestion=text.suggestion,
+                    category=text.category,
+                    source=who.source,
+                    household=who.household_id,
+                    recorded_by=who.recorded_by,
+                    owners_matter=text.owners_matter,
+                    stage=flow.PROPOSE,
                 )
             ).returning(Proposal.id)
             proposal_id = created[0]["id"]
@@ -363,9 +381,16 @@ async def _create(
             if text.owners_matter:
                 await record_event(proposal_id, flow.EVENT_OWNERS_MATTER, "", who.actor_label)
             await _update_marks(proposal_id, compound)
-            await audit.record("proposal", proposal_id, "submitted", actor=who.recorded_by,
-                               compound=compound["id"], source=who.source, household=who.household_id,
-                               photos=len(stored))
+            await audit.record(
+                "proposal",
+                proposal_id,
+                "submitted",
+                actor=who.recorded_by,
+                compound=compound["id"],
+                source=who.source,
+                household=who.household_id,
+                photos=len(stored),
+            )
     except BaseException:
         photos.discard(stored, var_dir)
         raise
@@ -377,15 +402,21 @@ def _household_in(compound: dict[str, Any], household: HouseholdIdentity | None)
         raise Forbidden(_("Tell us which household you are first."))
     if household.compound_id != compound["id"]:
         raise Forbidden(
-            _("This phone speaks for household %(label)s of another compound; it cannot act in %(name)s.",
-              label=household.label, name=compound["name"])
+            _(
+                "This phone speaks for household %(label)s of another compound; it cannot act in %(name)s.",
+                label=household.label,
+                name=compound["name"],
+            )
         )
     return household
 
 
 async def submit_as_household(
-    compound: dict[str, Any], household: HouseholdIdentity | None, values: Mapping[str, str],
-    uploads: Sequence[photos.Upload], var_dir: Path,
+    compound: dict[str, Any],
+    household: HouseholdIdentity | None,
+    values: Mapping[str, str],
+    uploads: Sequence[photos.Upload],
+    var_dir: Path,
 ) -> int:
     """A resident's proposal, from the household in their session. Returns its number."""
     identity = _household_in(compound, household)
@@ -408,8 +439,11 @@ async def _household_by_label(compound_id: int, building: str, unit: str) -> dic
 
 
 async def record_for(
-    compound: dict[str, Any], principal: Principal, values: Mapping[str, str],
-    uploads: Sequence[photos.Upload], var_dir: Path,
+    compound: dict[str, Any],
+    principal: Principal,
+    values: Mapping[str, str],
+    uploads: Sequence[photos.Upload],
+    var_dir: Path,
 ) -> int:
     """A staff member records a proposal: for a household (door to door), or for
     their party. Returns its number."""
@@ -438,9 +472,12 @@ async def record_for(
     text, prepared = await _check_text_and_photos(values, uploads, errors)
     return await _create(
         compound,
-        NewProposal(source=source, household_id=household_id, recorded_by=principal.user_id,
-                    actor_label=principal.display_name),
-        text, prepared, var_dir,
+        NewProposal(
+            source=source, household_id=household_id, recorded_by=principal.user_id, actor_label=principal.display_name
+        ),
+        text,
+        prepared,
+        var_dir,
     )
 
 
@@ -462,25 +499,34 @@ async def second(compound: dict[str, Any], number: int, household: HouseholdIden
         if row["status"] == flow.MERGED:
             target = await Proposal.select(Proposal.number).where(Proposal.id == row["merged_into"]).first()
             raise Conflict(
-                _("Proposal #%(n)d was merged into proposal #%(target)d; second that one.",
-                  n=number, target=target["number"] if target else 0)
+                _(
+                    "Proposal #%(n)d was merged into proposal #%(target)d; second that one.",
+                    n=number,
+                    target=target["number"] if target else 0,
+                )
             )
         if row["status"] not in flow.OPEN_FOR_SECONDS:
             raise Conflict(_("Proposal #%(n)d was declined; it cannot be seconded.", n=number))
         if row["household"] == identity.household_id:
             raise Conflict(_("Your household raised this proposal; neighbours second it."))
-        earlier = await Second.select(Second.at).where(
-            (Second.proposal == row["id"]) & (Second.household == identity.household_id)
-        ).first()
+        earlier = (
+            await Second.select(Second.at)
+            .where((Second.proposal == row["id"]) & (Second.household == identity.household_id))
+            .first()
+        )
         if earlier is not None:
             raise Conflict(
-                _("Your household %(label)s already seconded this proposal on %(when)s. Each household seconds once.",
-                  label=identity.label, when=_local_day(earlier["at"]))
+                _(
+                    "Your household %(label)s already seconded this proposal on %(when)s. Each household seconds once.",
+                    label=identity.label,
+                    when=_local_day(earlier["at"]),
+                )
             )
         await Second.insert(Second(proposal=row["id"], household=identity.household_id))
         marks = await _update_marks(row["id"], compound)
-    return SecondResult(seconds=marks.seconds, threshold_reached_now=marks.threshold_now,
-                        obliges_committee_now=marks.obliges_now)
+    return SecondResult(
+        seconds=marks.seconds, threshold_reached_now=marks.threshold_now, obliges_committee_now=marks.obliges_now
+    )
 
 
 @dataclass(frozen=True)
@@ -500,15 +546,15 @@ async def _update_marks(proposal_id: int, compound: Mapping[str, Any]) -> _Marks
     threshold_now = obliges_now = False
     if row["threshold_reached_at"] is None and threshold_reached(seconds, compound["seconds_threshold"]):
         await Proposal.update({Proposal.threshold_reached_at: now}).where(Proposal.id == proposal_id)
-        await record_event(proposal_id, flow.EVENT_THRESHOLD,
-                           _seconds_text(seconds, compound["seconds_threshold"]))
+        await record_event(proposal_id, flow.EVENT_THRESHOLD, _seconds_text(seconds, compound["seconds_threshold"]))
         threshold_now = True
     if row["owners_matter"] and row["obliges_committee_at"] is None:
         support = await owners_behind(row)
         if support.obliges_committee:
             await Proposal.update({Proposal.obliges_committee_at: now}).where(Proposal.id == proposal_id)
             await record_event(
-                proposal_id, flow.EVENT_OBLIGES,
+                proposal_id,
+                flow.EVENT_OBLIGES,
                 f"{support.area_percent()}% / {support.owners_percent()}%",
             )
             obliges_now = True
@@ -545,8 +591,9 @@ async def decline(compound: dict[str, Any], number: int, reason_text: str, princ
             Proposal.id == row["id"]
         )
         await record_event(row["id"], flow.EVENT_DECLINED, reason, principal.display_name)
-        await audit.record("proposal", row["id"], "declined", actor=principal.user_id, compound=compound["id"],
-                           reason=reason)
+        await audit.record(
+            "proposal", row["id"], "declined", actor=principal.user_id, compound=compound["id"], reason=reason
+        )
 
 
 def _number(text: str | None) -> int | None:
@@ -584,13 +631,22 @@ async def merge(compound: dict[str, Any], number: int, target_text: str, princip
         await Proposal.update({Proposal.status: flow.MERGED, Proposal.merged_into: target["id"]}).where(
             Proposal.id == source["id"]
         )
-        await record_event(source["id"], flow.EVENT_MERGED_INTO, f"#{target['number']} {target['title']}",
-                           principal.display_name)
-        await record_event(target["id"], flow.EVENT_MERGED_IN, f"#{source['number']} {source['title']}",
-                           principal.display_name)
+        await record_event(
+            source["id"], flow.EVENT_MERGED_INTO, f"#{target['number']} {target['title']}", principal.display_name
+        )
+        await record_event(
+            target["id"], flow.EVENT_MERGED_IN, f"#{source['number']} {source['title']}", principal.display_name
+        )
         await _update_marks(target["id"], compound)
-        await audit.record("proposal", source["id"], "merged", actor=principal.user_id, compound=compound["id"],
-                           into=target["id"], carried=len(carried))
+        await audit.record(
+            "proposal",
+            source["id"],
+            "merged",
+            actor=principal.user_id,
+            compound=compound["id"],
+            into=target["id"],
+            carried=len(carried),
+        )
     return len(carried)
 
 
@@ -606,11 +662,13 @@ async def mark_owners_matter(compound: dict[str, Any], number: int, on: bool, pr
         if not on:
             changes[Proposal.obliges_committee_at] = None
         await Proposal.update(changes).where(Proposal.id == row["id"])
-        await record_event(row["id"], flow.EVENT_OWNERS_MATTER if on else flow.EVENT_NOT_OWNERS_MATTER, "",
-                           principal.display_name)
+        await record_event(
+            row["id"], flow.EVENT_OWNERS_MATTER if on else flow.EVENT_NOT_OWNERS_MATTER, "", principal.display_name
+        )
         await _update_marks(row["id"], compound)
-        await audit.record("proposal", row["id"], "owners_matter", actor=principal.user_id,
-                           compound=compound["id"], on=on)
+        await audit.record(
+            "proposal", row["id"], "owners_matter", actor=principal.user_id, compound=compound["id"], on=on
+        )
 
 
 # Staff form choices --------------------------------------------------------------------------
@@ -628,4 +686,3 @@ async def buildings_for(principal: Principal, compound_id: int) -> list[dict[str
         query = query.where(Building.id.is_in(list(limit) or [-1]))
     rows = await query
     return sorted(rows, key=lambda b: (len(b["code"]), b["code"]))
-

@@ -60,10 +60,7 @@ def obliges_committee(area: int, owners: int, total_area: int, total_owners: int
     """At least one fifth of the area and one fifth of the owners (bounds included)."""
     if total_area <= 0 or total_owners <= 0:
         return False
-    return (
-        OBLIGING_SHARE_DENOMINATOR * area >= total_area
-        and OBLIGING_SHARE_DENOMINATOR * owners >= total_owners
-    )
+    return OBLIGING_SHARE_DENOMINATOR * area >= total_area and OBLIGING_SHARE_DENOMINATOR * owners >= total_owners
 
 
 def _owner_of(unit: Unit) -> tuple[str, str | int]:

@@ -52,12 +52,13 @@ def _var_dir(request: Request[Any, Any, Any]) -> Path:
     return request.app.state.settings.var_dir
 
 
-
 def _identify_path(code: str, next_path: str) -> str:
     return f"/c/{code}/me?next={next_path}"
 
 
-async def _read_form(request: Request[Any, Any, Any], fields: tuple[str, ...]) -> tuple[dict[str, str], list[photos.Upload]]:
+async def _read_form(
+    request: Request[Any, Any, Any], fields: tuple[str, ...]
+) -> tuple[dict[str, str], list[photos.Upload]]:
     data = await request.form()
     values = {}
     for name in fields:
@@ -75,7 +76,9 @@ def photo_response(var_dir: Path, relative: str) -> Response[Any]:
     if path is None or not path.is_file():
         raise NotFound(_("There is no such photo."))
     return File(
-        path=path, media_type=photos.media_type(relative), content_disposition_type="inline",
+        path=path,
+        media_type=photos.media_type(relative),
+        content_disposition_type="inline",
         filename=path.name,
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
     )
@@ -90,8 +93,7 @@ class ProposalPublicController(Controller):
         return Redirect(path=f"/c/{compound['code']}/proposals")
 
     @get("/c/{code:str}/proposals", name="proposals.public")
-    async def index(self, request: Request[Any, Any, Any], code: str,
-                    household: HouseholdIdentity | None) -> Template:
+    async def index(self, request: Request[Any, Any, Any], code: str, household: HouseholdIdentity | None) -> Template:
         compound = await roster.compound_by_code(code)
         rows = await service.compound_proposals(compound)
         settings = request.app.state.settings
@@ -114,18 +116,37 @@ class ProposalPublicController(Controller):
         url = f"{request.app.state.settings.base_url}/p/{compound['code']}"
         buffer = io.BytesIO()
         segno.make(url, error="q", micro=False).save(
-            buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False,
+            buffer,
+            kind="svg",
+            scale=8,
+            border=2,
+            dark="#000",
+            light="#fff",
+            xmldecl=False,
             title=compound["name"],
         )
-        return Response(buffer.getvalue(), media_type="image/svg+xml",
-                        headers={"Cache-Control": "public, max-age=3600"})
+        return Response(
+            buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"}
+        )
 
-    def _form(self, compound: dict[str, Any], household: HouseholdIdentity, values: dict[str, str],
-              errors: dict[str, str], status_code: int = 200) -> Template:
+    def _form(
+        self,
+        compound: dict[str, Any],
+        household: HouseholdIdentity,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
         return Template(
             template_name="proposals/new.html",
-            context={"compound": compound, "household": household, "values": values, "errors": errors,
-                     "max_photos": photos.MAX_PHOTOS, **labels()},
+            context={
+                "compound": compound,
+                "household": household,
+                "values": values,
+                "errors": errors,
+                "max_photos": photos.MAX_PHOTOS,
+                **labels(),
+            },
             status_code=status_code,
         )
 
@@ -138,8 +159,9 @@ class ProposalPublicController(Controller):
         return self._form(compound, own, {}, {})
 
     @post("/c/{code:str}/proposals", name="proposals.public.create", request_max_body_size=MAX_FORM_BODY)
-    async def create(self, request: Request[Any, Any, Any], code: str,
-                     household: HouseholdIdentity | None) -> Template | Redirect:
+    async def create(
+        self, request: Request[Any, Any, Any], code: str, household: HouseholdIdentity | None
+    ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         household = own_household(household, compound)
         if household is None:
@@ -149,8 +171,11 @@ class ProposalPublicController(Controller):
             number = await service.submit_as_household(compound, household, values, uploads, _var_dir(request))
         except FormErrors as error:
             return self._form(compound, household, values, error.errors, status_code=400)
-        flash(request, _("Thank you. Your proposal is #%(n)d; neighbours can second it now.", n=number),
-              category="success")
+        flash(
+            request,
+            _("Thank you. Your proposal is #%(n)d; neighbours can second it now.", n=number),
+            category="success",
+        )
         return Redirect(path=f"/c/{code}/proposals/{number}")
 
     @get("/c/{code:str}/proposals/mine", name="proposals.mine")
@@ -161,29 +186,41 @@ class ProposalPublicController(Controller):
             return Redirect(path=_identify_path(code, f"/c/{code}/proposals/mine"))
         return Template(
             template_name="proposals/mine.html",
-            context={"compound": compound, "household": own,
-                     "mine": await service.household_proposals(compound, own.household_id), **labels()},
+            context={
+                "compound": compound,
+                "household": own,
+                "mine": await service.household_proposals(compound, own.household_id),
+                **labels(),
+            },
         )
 
-    async def _page(self, compound: dict[str, Any], number: int, household: HouseholdIdentity | None,
-                    **extra: Any) -> dict[str, Any]:
+    async def _page(
+        self, compound: dict[str, Any], number: int, household: HouseholdIdentity | None, **extra: Any
+    ) -> dict[str, Any]:
         page = await service.proposal_page(compound, number)
         own = own_household(household, compound)
         return {
-            "compound": compound, "page": page, "proposal": page.proposal, "household": own,
-            "may_second": page.may_second(own), "second_message": "", "second_error": "",
-            "staff": False, **labels(), **extra,
+            "compound": compound,
+            "page": page,
+            "proposal": page.proposal,
+            "household": own,
+            "may_second": page.may_second(own),
+            "second_message": "",
+            "second_error": "",
+            "staff": False,
+            **labels(),
+            **extra,
         }
 
     @get("/c/{code:str}/proposals/{number:int}", name="proposals.public.show")
     async def show(self, code: str, number: int, household: HouseholdIdentity | None) -> Template:
         compound = await roster.compound_by_code(code)
-        return Template(template_name="proposals/show.html",
-                        context=await self._page(compound, number, household))
+        return Template(template_name="proposals/show.html", context=await self._page(compound, number, household))
 
     @post("/c/{code:str}/proposals/{number:int}/second", name="proposals.second")
-    async def second(self, request: HTMXRequest, code: str, number: int,
-                     household: HouseholdIdentity | None) -> Template | Redirect | ClientRedirect:
+    async def second(
+        self, request: HTMXRequest, code: str, number: int, household: HouseholdIdentity | None
+    ) -> Template | Redirect | ClientRedirect:
         compound = await roster.compound_by_code(code)
         page_path = f"/c/{code}/proposals/{number}"
         household = own_household(household, compound)
@@ -197,8 +234,9 @@ class ProposalPublicController(Controller):
             raise
         except DomainError as error:
             context = await self._page(compound, number, household, second_error=error.message)
-            return Template(template_name=template, context=context,
-                            status_code=200 if request.htmx else error.status_code)
+            return Template(
+                template_name=template, context=context, status_code=200 if request.htmx else error.status_code
+            )
         message = _("Your household seconded proposal #%(n)d.", n=number)
         if result.threshold_reached_now:
             message += " " + _("With your second it has enough support to go before the secretary.")
@@ -226,14 +264,17 @@ class ProposalStaffController(Controller):
         return compound
 
     @get("/", name="proposals.staff")
-    async def index(self, request: Request[Any, Any, Any], code: str, principal: Principal,
-                    status: str = "") -> Template:
+    async def index(
+        self, request: Request[Any, Any, Any], code: str, principal: Principal, status: str = ""
+    ) -> Template:
         compound = await self._compound(code, principal, Capability.PROPOSAL_RECORD)
         status = status if status in flow.STATUSES else ""
         return Template(
             template_name="proposals/staff_list.html",
             context={
-                "principal": principal, "compound": compound, "status": status,
+                "principal": principal,
+                "compound": compound,
+                "status": status,
                 "rows": await service.compound_proposals(compound, status or None),
                 "counts": await service.status_counts(compound["id"]),
                 "short_url": f"{request.app.state.settings.base_url}/p/{compound['code']}",
@@ -241,16 +282,26 @@ class ProposalStaffController(Controller):
             },
         )
 
-    async def _form(self, principal: Principal, compound: dict[str, Any], values: dict[str, str],
-                    errors: dict[str, str], status_code: int = 200) -> Template:
+    async def _form(
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
         return Template(
             template_name="proposals/staff_new.html",
             context={
-                "principal": principal, "compound": compound, "values": values, "errors": errors,
+                "principal": principal,
+                "compound": compound,
+                "values": values,
+                "errors": errors,
                 "sources": service.source_choices(principal, compound["id"]),
                 "buildings": await service.buildings_for(principal, compound["id"]),
                 "limited": principal.building_limit(compound["id"]) is not None,
-                "max_photos": photos.MAX_PHOTOS, **labels(),
+                "max_photos": photos.MAX_PHOTOS,
+                **labels(),
             },
             status_code=status_code,
         )
@@ -272,18 +323,28 @@ class ProposalStaffController(Controller):
         flash(request, _("Proposal #%(n)d is recorded.", n=number), category="success")
         return Redirect(path=f"/compounds/{code}/proposals/{number}")
 
-    async def _page(self, principal: Principal, compound: dict[str, Any], number: int,
-                    status_code: int = 200, **extra: Any) -> Template:
+    async def _page(
+        self, principal: Principal, compound: dict[str, Any], number: int, status_code: int = 200, **extra: Any
+    ) -> Template:
         page = await service.proposal_page(compound, number)
         context = {
-            "principal": principal, "compound": compound, "page": page, "proposal": page.proposal,
-            "staff": True, "household": None, "may_second": False,
+            "principal": principal,
+            "compound": compound,
+            "page": page,
+            "proposal": page.proposal,
+            "staff": True,
+            "household": None,
+            "may_second": False,
             "can_triage": principal.can(Capability.PROPOSAL_TRIAGE, compound["id"]),
             "open_targets": [
-                r for r in await service.compound_proposals(compound)
+                r
+                for r in await service.compound_proposals(compound)
                 if r["status"] in flow.OPEN_FOR_SECONDS and r["number"] != number
             ],
-            "values": {}, "errors": {}, **labels(), **extra,
+            "values": {},
+            "errors": {},
+            **labels(),
+            **extra,
         }
         return Template(template_name="proposals/staff_show.html", context=context, status_code=status_code)
 
@@ -293,49 +354,62 @@ class ProposalStaffController(Controller):
         return await self._page(principal, compound, number)
 
     @post("/{number:int}/accept", name="proposals.accept")
-    async def accept(self, request: Request[Any, Any, Any], code: str, number: int,
-                     principal: Principal) -> Redirect:
+    async def accept(self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal) -> Redirect:
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         await service.accept(compound, number, principal)
-        flash(request, _("Proposal #%(n)d is accepted for deliberation. Put it on a meeting agenda next.", n=number),
-              category="success")
+        flash(
+            request,
+            _("Proposal #%(n)d is accepted for deliberation. Put it on a meeting agenda next.", n=number),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/proposals/{number}")
 
     @post("/{number:int}/decline", name="proposals.decline")
-    async def decline(self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal,
-                      data: Form) -> Template | Redirect:
+    async def decline(
+        self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal, data: Form
+    ) -> Template | Redirect:
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         values = {"reason": data.get("reason", "")}
         try:
             await service.decline(compound, number, values["reason"], principal)
         except FormErrors as error:
-            return await self._page(principal, compound, number, status_code=400, values=values,
-                                    errors=error.errors)
-        flash(request, _("Proposal #%(n)d is declined. The proposer and the public page show your reason.", n=number),
-              category="success")
+            return await self._page(principal, compound, number, status_code=400, values=values, errors=error.errors)
+        flash(
+            request,
+            _("Proposal #%(n)d is declined. The proposer and the public page show your reason.", n=number),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/proposals/{number}")
 
     @post("/{number:int}/merge", name="proposals.merge")
-    async def merge(self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal,
-                    data: Form) -> Template | Redirect:
+    async def merge(
+        self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal, data: Form
+    ) -> Template | Redirect:
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         values = {"target": data.get("target", "")}
         try:
             carried = await service.merge(compound, number, values["target"], principal)
         except FormErrors as error:
-            return await self._page(principal, compound, number, status_code=400, values=values,
-                                    errors=error.errors)
-        flash(request, _("Proposal #%(n)d is merged; %(carried)d seconds were carried over.",
-                         n=number, carried=carried), category="success")
+            return await self._page(principal, compound, number, status_code=400, values=values, errors=error.errors)
+        flash(
+            request,
+            _("Proposal #%(n)d is merged; %(carried)d seconds were carried over.", n=number, carried=carried),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/proposals/{number}")
 
     @post("/{number:int}/owners-matter", name="proposals.owners_matter")
-    async def owners_matter(self, request: Request[Any, Any, Any], code: str, number: int,
-                            principal: Principal, data: Form) -> Redirect:
+    async def owners_matter(
+        self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal, data: Form
+    ) -> Redirect:
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         on = data.get("owners_matter") == "1"
         await service.mark_owners_matter(compound, number, on, principal)
-        flash(request, _("Proposal #%(n)d is marked as a matter for all owners.", n=number) if on
-              else _("Proposal #%(n)d is no longer marked as a matter for all owners.", n=number),
-              category="success")
+        flash(
+            request,
+            _("Proposal #%(n)d is marked as a matter for all owners.", n=number)
+            if on
+            else _("Proposal #%(n)d is no longer marked as a matter for all owners.", n=number),
+            category="success",
+        )
         return Redirect(path=f"/compounds/{code}/proposals/{number}")

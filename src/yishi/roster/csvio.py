@@ -106,7 +106,8 @@ def decode(data: bytes) -> str | None:
 def _unreadable_line() -> str:
     return _(
         "The quote marks on this line do not pair up, so it cannot be read. "
-        "A cell that starts with a quote mark must end with one.")
+        "A cell that starts with a quote mark must end with one."
+    )
 
 
 def _is_blank(record: list[str]) -> bool:
@@ -117,9 +118,14 @@ def parse_roster(data: bytes) -> RosterParse:
     """The households of one compound from a CSV file, or every reason it is refused."""
     text = decode(data)
     if text is None:
-        return RosterParse(errors=[RowError(0, _(
-            "The file is neither UTF-8 nor GB18030 text. "
-            "Save it from the spreadsheet as CSV and try again."))])
+        return RosterParse(
+            errors=[
+                RowError(
+                    0,
+                    _("The file is neither UTF-8 nor GB18030 text. Save it from the spreadsheet as CSV and try again."),
+                )
+            ]
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next((record for record in reader if not _is_blank(record)), None)
@@ -146,9 +152,16 @@ def parse_roster(data: bytes) -> RosterParse:
         if _is_blank(record):
             continue
         if len(record) != len(header):
-            errors.append(RowError(line, _(
-                "This row has %(found)d fields; the header has %(expected)d.",
-                found=len(record), expected=len(header))))
+            errors.append(
+                RowError(
+                    line,
+                    _(
+                        "This row has %(found)d fields; the header has %(expected)d.",
+                        found=len(record),
+                        expected=len(header),
+                    ),
+                )
+            )
             continue
         row, messages = _read_row(line, record, columns, first_seen)
         errors.extend(RowError(line, message) for message in messages)
@@ -165,9 +178,9 @@ def _read_header(header: list[str], line: int) -> tuple[dict[str, int], list[Row
     keys = [HEADER_NAMES.get(name.casefold()) for name in names]
     if not any(keys):
         example = ",".join(names[0] for names in COLUMNS.values())
-        return {}, [RowError(line, _(
-            "The first line must name the columns, for example: %(example)s.",
-            example=example))]
+        return {}, [
+            RowError(line, _("The first line must name the columns, for example: %(example)s.", example=example))
+        ]
     columns: dict[str, int] = {}
     errors: list[RowError] = []
     known = ", ".join(f"{zh}/{en}" for zh, en in COLUMNS.values())
@@ -175,17 +188,16 @@ def _read_header(header: list[str], line: int) -> tuple[dict[str, int], list[Row
         if not name:
             errors.append(RowError(line, _("Column %(number)d has no name.", number=index + 1)))
         elif key is None:
-            errors.append(RowError(line, _(
-                "Unknown column %(name)s. Known columns: %(known)s.", name=name, known=known)))
+            errors.append(
+                RowError(line, _("Unknown column %(name)s. Known columns: %(known)s.", name=name, known=known))
+            )
         elif key in columns:
-            errors.append(RowError(line, _(
-                "The column %(name)s appears twice.", name="/".join(COLUMNS[key]))))
+            errors.append(RowError(line, _("The column %(name)s appears twice.", name="/".join(COLUMNS[key]))))
         else:
             columns[key] = index
     for key in REQUIRED:
         if key not in columns:
-            errors.append(RowError(line, _(
-                "The column %(name)s is missing.", name="/".join(COLUMNS[key]))))
+            errors.append(RowError(line, _("The column %(name)s is missing.", name="/".join(COLUMNS[key]))))
     return columns, errors
 
 
@@ -204,14 +216,22 @@ def _read_row(
     for key, index in columns.items():
         found = INVISIBLE.search(record[index])
         if found:
-            messages.append(_(
-                "The %(column)s cell holds an invisible character (U+%(code)04X). Delete it in the "
-                "spreadsheet (retype the cell) and save again.",
-                column="/".join(COLUMNS[key]), code=ord(found.group())))
+            messages.append(
+                _(
+                    "The %(column)s cell holds an invisible character (U+%(code)04X). Delete it in the "
+                    "spreadsheet (retype the cell) and save again.",
+                    column="/".join(COLUMNS[key]),
+                    code=ord(found.group()),
+                )
+            )
     if messages:
         return None, messages
     building, unit, area_text, residents_text = (
-        _unguard(cell("building")), _unguard(cell("unit")), cell("area_m2"), cell("residents"))
+        _unguard(cell("building")),
+        _unguard(cell("unit")),
+        cell("area_m2"),
+        cell("residents"),
+    )
     if not building:
         messages.append(_("The building is empty."))
     if not unit:
@@ -220,27 +240,34 @@ def _read_row(
     if not area_text:
         messages.append(_("The area is empty."))
     elif area is None:
-        messages.append(_(
-            "The area %(value)s is not a positive number with at most two decimals.",
-            value=area_text))
+        messages.append(_("The area %(value)s is not a positive number with at most two decimals.", value=area_text))
     residents = 0
     if WHOLE_NUMBER.fullmatch(residents_text):
         residents = int(residents_text)
     elif residents_text:
-        messages.append(_(
-            "The number of residents %(value)s is not a whole number.", value=residents_text))
+        messages.append(_("The number of residents %(value)s is not a whole number.", value=residents_text))
     if building and unit:
         first = first_seen.setdefault((building, unit), line)
         if first != line:
-            messages.append(_(
-                "Unit %(unit)s of building %(building)s already appears on line %(line)d.",
-                unit=unit, building=building, line=first))
+            messages.append(
+                _(
+                    "Unit %(unit)s of building %(building)s already appears on line %(line)d.",
+                    unit=unit,
+                    building=building,
+                    line=first,
+                )
+            )
     if messages or area is None:
         return None, messages
     return RosterRow(
-        line=line, building=building, unit=unit, area=area,
-        owner=_unguard(cell("owner")), phone=_unguard(cell("phone")),
-        residents=residents, owner_key=_unguard(cell("owner_key")) or None,
+        line=line,
+        building=building,
+        unit=unit,
+        area=area,
+        owner=_unguard(cell("owner")),
+        phone=_unguard(cell("phone")),
+        residents=residents,
+        owner_key=_unguard(cell("owner_key")) or None,
     ), []
 
 
@@ -257,8 +284,15 @@ def write_roster(rows: Iterable[RosterLike], header_language: str = "zh_CN") -> 
     column = 0 if header_language.startswith("zh") else 1
     writer.writerow([names[column] for names in COLUMNS.values()])
     for row in rows:
-        writer.writerow([
-            _guard(row.building), _guard(row.unit), format_area(row.area), _guard(row.owner),
-            _guard(row.phone), row.residents, _guard(row.owner_key or ""),
-        ])
+        writer.writerow(
+            [
+                _guard(row.building),
+                _guard(row.unit),
+                format_area(row.area),
+                _guard(row.owner),
+                _guard(row.phone),
+                row.residents,
+                _guard(row.owner_key or ""),
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -19,9 +19,7 @@ async def compounds_by_ids(ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     return (
-        await Compound.select(
-            Compound.all_columns(), Compound.community.name.as_alias("community_name")
-        )
+        await Compound.select(Compound.all_columns(), Compound.community.name.as_alias("community_name"))
         .where(Compound.id.is_in(ids))
         .order_by(Compound.name)
     )
@@ -74,21 +72,12 @@ async def roster(compound_id: int, building_limit: frozenset[int] | None = None)
     buildings_query = Building.select().where(Building.compound == compound_id)
     if building_limit is not None:
         buildings_query = buildings_query.where(Building.id.is_in(list(building_limit) or [-1]))
-    buildings = {
-        b["id"]: BuildingRoster(id=b["id"], code=b["code"], name=b["name"])
-        for b in await buildings_query
-    }
+    buildings = {b["id"]: BuildingRoster(id=b["id"], code=b["code"], name=b["name"]) for b in await buildings_query}
     if buildings:
-        households = await (
-            Household.select()
-            .where(Household.building.is_in(list(buildings)))
-            .order_by(Household.unit)
-        )
+        households = await Household.select().where(Household.building.is_in(list(buildings))).order_by(Household.unit)
         for household in households:
             buildings[household["building"]].households.append(household)
     return sorted(buildings.values(), key=lambda b: natural_key(b.code))
-
-
 
 
 async def household_counts(compound_id: int) -> dict[str, int]:
@@ -130,9 +119,9 @@ def _household_values(row: csvio.RosterRow) -> dict[str, Any]:
 
 
 async def _existing(compound_id: int) -> dict[tuple[str, str], dict[str, Any]]:
-    rows = await Household.select(
-        Household.all_columns(), Household.building.code.as_alias("building_code")
-    ).where(Household.building.compound == compound_id)
+    rows = await Household.select(Household.all_columns(), Household.building.code.as_alias("building_code")).where(
+        Household.building.compound == compound_id
+    )
     return {(r["building_code"], r["unit"]): r for r in rows}
 
 
@@ -166,8 +155,9 @@ class ImportResult:
     buildings_created: int
 
 
-async def apply_import(compound_id: int, data: bytes,
-                       confirmed_buildings: Iterable[str] = ()) -> ImportResult | ImportPreview:
+async def apply_import(
+    compound_id: int, data: bytes, confirmed_buildings: Iterable[str] = ()
+) -> ImportResult | ImportPreview:
     """Write the whole file or nothing; a file with errors, or one that would
     create buildings not confirmed (``confirmed_buildings``), returns its preview."""
     async with write_transaction():
@@ -177,13 +167,13 @@ async def apply_import(compound_id: int, data: bytes,
         if set(preview.new_buildings) - set(confirmed_buildings):
             preview.confirm_error = _(
                 "The file would create the buildings %(codes)s. Check they are real buildings of this "
-                "compound and tick the box to confirm.", codes="、".join(preview.new_buildings))
+                "compound and tick the box to confirm.",
+                codes="、".join(preview.new_buildings),
+            )
             return preview
         buildings = {
             b["code"]: b["id"]
-            for b in await Building.select(Building.id, Building.code).where(
-                Building.compound == compound_id
-            )
+            for b in await Building.select(Building.id, Building.code).where(Building.compound == compound_id)
         }
         buildings_created = 0
         existing = await _existing(compound_id)

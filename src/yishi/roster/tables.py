@@ -46,14 +46,10 @@ class Compound(Table, tablename="compound"):
     name = Varchar(length=100)
     address = Varchar(length=200, default="")
     built_year = Integer(null=True, default=None)
-    property_company = ForeignKey(
-        PropertyCompany, on_delete=OnDelete.set_null, null=True, default=None
-    )
+    property_company = ForeignKey(PropertyCompany, on_delete=OnDelete.set_null, null=True, default=None)
     # The compound's own rules (set by its secretary or the community admin).
     seconds_threshold = Integer(default=5)
-    notice_days = JSONB(
-        default={"bench_meeting": 1, "tripartite": 3, "council": 3, "owners_decision": 15}
-    )
+    notice_days = JSONB(default={"bench_meeting": 1, "tripartite": 3, "council": 3, "owners_decision": 15})
     link_votes_binding = Boolean(default=True)
     proxy_cap = Integer(default=0)
     deemed_votes_clause = Text(default="")

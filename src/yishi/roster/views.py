@@ -62,15 +62,17 @@ class RosterController(Controller):
             return await self._page(principal, compound, upload_error=_("Choose a CSV file to upload."))
         content = await upload.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:
-            return await self._page(
-                principal, compound, upload_error=_("The file is larger than 5 MB.")
-            )
+            return await self._page(principal, compound, upload_error=_("The file is larger than 5 MB."))
         preview = await service.preview_import(compound["id"], content)
         return self._preview(principal, compound, preview, content, upload.filename)
 
     def _preview(
-        self, principal: Principal, compound: dict[str, Any], preview: service.ImportPreview,
-        content: bytes, filename: str,
+        self,
+        principal: Principal,
+        compound: dict[str, Any],
+        preview: service.ImportPreview,
+        content: bytes,
+        filename: str,
     ) -> Template:
         return Template(
             template_name="roster/import_preview.html",
@@ -102,8 +104,12 @@ class RosterController(Controller):
             return self._preview(principal, compound, result, content, data.get("filename", ""))
         flash(
             request,
-            _("Roster imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
-              created=result.created, updated=result.updated, unchanged=result.unchanged),
+            _(
+                "Roster imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            ),
             category="success",
         )
         return Redirect(path=f"/compounds/{code}/roster")
@@ -119,5 +125,3 @@ class RosterController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-
-

@@ -20,13 +20,24 @@ RESULTS_SHOWN = 6
 
 async def notices(compound: dict[str, Any]) -> list[dict[str, Any]]:
     """Published meeting notices, latest meeting first, each with its public page."""
-    rows = await Meeting.select(
-        Meeting.id, Meeting.kind, Meeting.title, Meeting.starts_at, Meeting.place,
-        Meeting.status, Meeting.published_at,
-    ).where(
-        (Meeting.compound == compound["id"]) & Meeting.published_at.is_not_null()
-        & Meeting.status.is_in(["published", "closed"])
-    ).order_by(Meeting.starts_at, ascending=False).limit(NOTICES_SHOWN)
+    rows = (
+        await Meeting.select(
+            Meeting.id,
+            Meeting.kind,
+            Meeting.title,
+            Meeting.starts_at,
+            Meeting.place,
+            Meeting.status,
+            Meeting.published_at,
+        )
+        .where(
+            (Meeting.compound == compound["id"])
+            & Meeting.published_at.is_not_null()
+            & Meeting.status.is_in(["published", "closed"])
+        )
+        .order_by(Meeting.starts_at, ascending=False)
+        .limit(NOTICES_SHOWN)
+    )
     for row in rows:
         row["url"] = f"/c/{compound['code']}/meetings/{row['id']}"
     return rows

@@ -60,9 +60,7 @@ def _scaled(length: int, part: int, whole: int) -> int:
     return length * part // whole if whole > 0 else 0
 
 
-def column_chart(
-    items: Sequence[tuple[str, Ratio | int]], *, maximum: int | None = None, height: int = 220
-) -> Chart:
+def column_chart(items: Sequence[tuple[str, Ratio | int]], *, maximum: int | None = None, height: int = 220) -> Chart:
     """Vertical bars, one per item: a :class:`Ratio` (0–100 %) or a count.
 
     Counts are scaled to ``maximum`` (default: the largest count, at least 1).
@@ -86,17 +84,32 @@ def column_chart(
             text, empty = str(value), False
         x = left + index * slot + (slot - bar_width) // 2
         centre = x + bar_width // 2
-        bars.append(Bar(
-            label=label, value_text=text, x=x, y=bottom - bar_height, width=bar_width,
-            height=bar_height, label_x=centre, label_y=bottom + FONT + 4,
-            value_x=centre, value_y=bottom - bar_height - 5, empty=empty,
-        ))
-    steps = (("0%", 0), ("50%", 1), ("100%", 2)) if is_rate else (
-        ("0", 0), (_half(maximum or 1), 1), (str(maximum), 2))
+        bars.append(
+            Bar(
+                label=label,
+                value_text=text,
+                x=x,
+                y=bottom - bar_height,
+                width=bar_width,
+                height=bar_height,
+                label_x=centre,
+                label_y=bottom + FONT + 4,
+                value_x=centre,
+                value_y=bottom - bar_height - 5,
+                empty=empty,
+            )
+        )
+    steps = (("0%", 0), ("50%", 1), ("100%", 2)) if is_rate else (("0", 0), (_half(maximum or 1), 1), (str(maximum), 2))
     gridlines = tuple(
-        Gridline(x1=left, y1=bottom - plot_height * step // 2, x2=right,
-                 y2=bottom - plot_height * step // 2, label=text,
-                 label_x=left - 4, label_y=bottom - plot_height * step // 2 + 5)
+        Gridline(
+            x1=left,
+            y1=bottom - plot_height * step // 2,
+            x2=right,
+            y2=bottom - plot_height * step // 2,
+            label=text,
+            label_x=left - 4,
+            label_y=bottom - plot_height * step // 2 + 5,
+        )
         for text, step in steps
     )
     return Chart(width=WIDTH, height=height, bars=tuple(bars), gridlines=gridlines)
@@ -116,15 +129,32 @@ def bar_chart(items: Sequence[tuple[str, Ratio]]) -> Chart:
     for index, (label, value) in enumerate(items):
         top = 8 + index * row
         length = _scaled(plot_width, value.part, value.whole)
-        bars.append(Bar(
-            label=label, value_text=value.percent_text, x=left, y=top + 22, width=length,
-            height=18, label_x=left, label_y=top + 16, value_x=left + length + 6,
-            value_y=top + 36, empty=not value.has_data,
-        ))
+        bars.append(
+            Bar(
+                label=label,
+                value_text=value.percent_text,
+                x=left,
+                y=top + 22,
+                width=length,
+                height=18,
+                label_x=left,
+                label_y=top + 16,
+                value_x=left + length + 6,
+                value_y=top + 36,
+                empty=not value.has_data,
+            )
+        )
     height = 16 + max(len(items), 1) * row
     gridlines = tuple(
-        Gridline(x1=left + plot_width * step // 2, y1=8, x2=left + plot_width * step // 2,
-                 y2=height - 8, label="", label_x=0, label_y=0)
+        Gridline(
+            x1=left + plot_width * step // 2,
+            y1=8,
+            x2=left + plot_width * step // 2,
+            y2=height - 8,
+            label="",
+            label_x=0,
+            label_y=0,
+        )
         for step in (0, 1, 2)
     )
     return Chart(width=WIDTH, height=height, bars=tuple(bars), gridlines=gridlines, horizontal=True)

@@ -57,9 +57,7 @@ def not_found() -> NotFound:
 
 def concerns_household(action: dict[str, Any], household: HouseholdIdentity) -> bool:
     buildings = action.get("building_ids") or []
-    return household.compound_id == action["compound"] and (
-        not buildings or household.building_id in buildings
-    )
+    return household.compound_id == action["compound"] and (not buildings or household.building_id in buildings)
 
 
 def _check_household(action: dict[str, Any], household: HouseholdIdentity) -> None:
@@ -78,23 +76,32 @@ class HouseholdState:
     objection: dict[str, Any] | None = None
 
     def can_object(self, action: dict[str, Any]) -> bool:
-        return self.concerned and action["status"] == Status.DONE and (
-            self.objection is None or self.objection["status"] != ObjectionStatus.OPEN
+        return (
+            self.concerned
+            and action["status"] == Status.DONE
+            and (self.objection is None or self.objection["status"] != ObjectionStatus.OPEN)
         )
 
 
 async def household_state(action: dict[str, Any], household: HouseholdIdentity | None) -> HouseholdState | None:
     if household is None or household.compound_id != action["compound"]:
         return None
-    rating = await Rating.select().where(
-        (Rating.action == action["id"]) & (Rating.household == household.household_id)
-        & (Rating.round == action["round"])
-    ).first()
-    objection = await Objection.select().where(
-        (Objection.action == action["id"]) & (Objection.household == household.household_id)
-    ).order_by(Objection.at, ascending=False).first()
-    return HouseholdState(concerned=concerns_household(action, household), rating=rating,
-                          objection=objection)
+    rating = (
+        await Rating.select()
+        .where(
+            (Rating.action == action["id"])
+            & (Rating.household == household.household_id)
+            & (Rating.round == action["round"])
+        )
+        .first()
+    )
+    objection = (
+        await Objection.select()
+        .where((Objection.action == action["id"]) & (Objection.household == household.household_id))
+        .order_by(Objection.at, ascending=False)
+        .first()
+    )
+    return HouseholdState(concerned=concerns_household(action, household), rating=rating, objection=objection)
 
 
 def _is_unique_violation(error: BaseException) -> bool:
@@ -113,15 +120,18 @@ class RatingOutcome:
 
 
 async def round_counts(action_id: int, round_: int) -> RatingCounts:
-    rows = await Rating.select(Rating.verdict).where(
-        (Rating.action == action_id) & (Rating.round == round_)
-    )
+    rows = await Rating.select(Rating.verdict).where((Rating.action == action_id) & (Rating.round == round_))
     return RatingCounts.of(r["verdict"] for r in rows)
 
 
 async def rate(
-    household: HouseholdIdentity, compound_id: int, number: int, verdict: str, comment: str,
-    *, now: datetime | None = None,
+    household: HouseholdIdentity,
+    compound_id: int,
+    number: int,
+    verdict: str,
+    comment: str,
+    *,
+    now: datetime | None = None,
 ) -> RatingOutcome:
     """One household's rating of a done action; may reopen and escalate it."""
     now = now or clock.now()
@@ -138,22 +148,35 @@ async def rate(
             _check_household(action, household)
             if action["status"] != Status.DONE:
                 raise Conflict(_("An action is rated once it is done."))
-            earlier = await Rating.select().where(
-                (Rating.action == action["id"]) & (Rating.household == household.household_id)
-                & (Rating.round == action["round"])
-            ).first()
+            earlier = (
+                await Rating.select()
+                .where(
+                    (Rating.action == action["id"])
+                    & (Rating.household == household.household_id)
+                    & (Rating.round == action["round"])
+                )
+                .first()
+            )
             if earlier is not None:
-                raise Conflict(_(
-                    "Your household already rated this action on %(date)s: %(verdict)s. Each household rates once.",
-                    date=flow.local_date(earlier["at"]).isoformat(),
-                    verdict=_(rules.VERDICT_LABELS[Verdict(earlier["verdict"])]),
-                ))
+                raise Conflict(
+                    _(
+                        "Your household already rated this action on %(date)s: %(verdict)s. Each household rates once.",
+                        date=flow.local_date(earlier["at"]).isoformat(),
+                        verdict=_(rules.VERDICT_LABELS[Verdict(earlier["verdict"])]),
+                    )
+                )
             if errors:
                 raise FormErrors(errors)
-            await Rating.insert(Rating(
-                action=action["id"], household=household.household_id, round=action["round"],
-                verdict=verdict, comment=comment, at=now,
-            ))
+            await Rating.insert(
+                Rating(
+                    action=action["id"],
+                    household=household.household_id,
+                    round=action["round"],
+                    verdict=verdict,
+                    comment=comment,
+                    at=now,
+                )
+            )
             counts = await round_counts(action["id"], action["round"])
             compound = await Compound.select().where(Compound.id == compound_id).first()
             share = ReopenShare(
@@ -173,17 +196,34 @@ async def rate(
 
 
 async def _reopen_and_escalate(
-    action: dict[str, Any], compound: dict[str, Any], cause: Cause, objection_id: int | None,
-    author: Principal | None, now: datetime, note: str = "",
+    action: dict[str, Any],
+    compound: dict[str, Any],
+    cause: Cause,
+    objection_id: int | None,
+    author: Principal | None,
+    now: datetime,
+    note: str = "",
 ) -> None:
     await actions.reopen(action["id"], cause.value, note, author=author, now=now)
-    await Escalation.insert(Escalation(
-        action=action["id"], compound=compound["id"], community=compound["community"],
-        level=Level.COMMUNITY.value, cause=cause.value, objection=objection_id, opened_at=now,
-    ))
-    await audit.record("action", action["id"], "escalated to community",
-                       actor=author.user_id if author else None, compound=compound["id"],
-                       cause=cause.value)
+    await Escalation.insert(
+        Escalation(
+            action=action["id"],
+            compound=compound["id"],
+            community=compound["community"],
+            level=Level.COMMUNITY.value,
+            cause=cause.value,
+            objection=objection_id,
+            opened_at=now,
+        )
+    )
+    await audit.record(
+        "action",
+        action["id"],
+        "escalated to community",
+        actor=author.user_id if author else None,
+        compound=compound["id"],
+        cause=cause.value,
+    )
     await timeline.action_reopened(action["agenda_item"], action["number"], action["title"])
 
 
@@ -191,8 +231,14 @@ async def _reopen_and_escalate(
 
 
 async def object_to(
-    household: HouseholdIdentity, compound_id: int, number: int, reason: str,
-    photos: list[actions.Upload], uploads_dir: Path, *, now: datetime | None = None,
+    household: HouseholdIdentity,
+    compound_id: int,
+    number: int,
+    reason: str,
+    photos: list[actions.Upload],
+    uploads_dir: Path,
+    *,
+    now: datetime | None = None,
 ) -> int:
     """A household's objection to a done action, with photos."""
     now = now or clock.now()
@@ -210,8 +256,9 @@ async def object_to(
         errors["photos"] = _("At most %(n)d photos.", n=MAX_OBJECTION_PHOTOS)
     else:
         try:
-            prepared = [await off_loop(partial(evidence.prepare, allow_pdf=False), p.content, p.filename)
-                        for p in photos]
+            prepared = [
+                await off_loop(partial(evidence.prepare, allow_pdf=False), p.content, p.filename) for p in photos
+            ]
         except evidence.EvidenceRefused as error:
             errors["photos"] = error.message
     if action["status"] != Status.DONE:
@@ -225,20 +272,28 @@ async def object_to(
             if current["status"] != Status.DONE:
                 raise Conflict(_("An objection is raised against a done action."))
             if await Objection.exists().where(
-                (Objection.action == action["id"]) & (Objection.household == household.household_id)
+                (Objection.action == action["id"])
+                & (Objection.household == household.household_id)
                 & (Objection.status == ObjectionStatus.OPEN.value)
             ):
                 raise Conflict(_("Your household's objection to this action is already with the secretary."))
-            rows = await Objection.insert(Objection(
-                action=action["id"], household=household.household_id, round=action["round"],
-                reason=reason, at=now,
-            )).returning(Objection.id)
+            rows = await Objection.insert(
+                Objection(
+                    action=action["id"],
+                    household=household.household_id,
+                    round=action["round"],
+                    reason=reason,
+                    at=now,
+                )
+            ).returning(Objection.id)
             objection_id = rows[0]["id"]
             if stored:
-                await ObjectionPhoto.insert(*[
-                    ObjectionPhoto(objection=objection_id, path=s.path, width=s.width, height=s.height)
-                    for s in stored
-                ])
+                await ObjectionPhoto.insert(
+                    *[
+                        ObjectionPhoto(objection=objection_id, path=s.path, width=s.width, height=s.height)
+                        for s in stored
+                    ]
+                )
     except BaseException:
         evidence.remove(uploads_dir, stored)
         raise
@@ -247,32 +302,43 @@ async def object_to(
 
 
 async def objections(action_id: int) -> list[dict[str, Any]]:
-    rows = await Objection.select(
-        Objection.all_columns(),
-        Objection.household.unit.as_alias("unit"),
-        Objection.household.building.code.as_alias("building_code"),
-        Objection.decided_by.display_name.as_alias("decided_by_name"),
-    ).where(Objection.action == action_id).order_by(Objection.at)
-    photos = await ObjectionPhoto.select().where(
-        ObjectionPhoto.objection.is_in([r["id"] for r in rows] or [-1])
+    rows = (
+        await Objection.select(
+            Objection.all_columns(),
+            Objection.household.unit.as_alias("unit"),
+            Objection.household.building.code.as_alias("building_code"),
+            Objection.decided_by.display_name.as_alias("decided_by_name"),
+        )
+        .where(Objection.action == action_id)
+        .order_by(Objection.at)
     )
+    photos = await ObjectionPhoto.select().where(ObjectionPhoto.objection.is_in([r["id"] for r in rows] or [-1]))
     for row in rows:
         row["photos"] = [p for p in photos if p["objection"] == row["id"]]
     return rows
 
 
 async def objection_photo(compound_id: int, photo_id: int) -> dict[str, Any]:
-    row = await ObjectionPhoto.select(
-        ObjectionPhoto.all_columns(), ObjectionPhoto.objection.action.compound.as_alias("compound_id")
-    ).where(ObjectionPhoto.id == photo_id).first()
+    row = (
+        await ObjectionPhoto.select(
+            ObjectionPhoto.all_columns(), ObjectionPhoto.objection.action.compound.as_alias("compound_id")
+        )
+        .where(ObjectionPhoto.id == photo_id)
+        .first()
+    )
     if row is None or row["compound_id"] != compound_id:
         raise not_found()
     return row
 
 
 async def decide_objection(
-    principal: Principal, compound_id: int, objection_id: int, uphold: bool, note: str,
-    *, now: datetime | None = None,
+    principal: Principal,
+    compound_id: int,
+    objection_id: int,
+    uphold: bool,
+    note: str,
+    *,
+    now: datetime | None = None,
 ) -> None:
     """The secretary upholds an objection (the action reopens and escalates) or not."""
     now = now or clock.now()
@@ -291,16 +357,20 @@ async def decide_objection(
         if objection["status"] != ObjectionStatus.OPEN:
             raise Conflict(_("This objection was already decided."))
         status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
-        await Objection.update({
-            Objection.status: status.value, Objection.decided_by: principal.user_id,
-            Objection.decision_note: note, Objection.decided_at: now,
-        }).where(Objection.id == objection_id)
-        await audit.record("objection", objection_id, status.value, actor=principal.user_id,
-                           compound=compound_id, note=note)
+        await Objection.update(
+            {
+                Objection.status: status.value,
+                Objection.decided_by: principal.user_id,
+                Objection.decision_note: note,
+                Objection.decided_at: now,
+            }
+        ).where(Objection.id == objection_id)
+        await audit.record(
+            "objection", objection_id, status.value, actor=principal.user_id, compound=compound_id, note=note
+        )
         if uphold and action["status"] == Status.DONE:
             compound = await Compound.select().where(Compound.id == compound_id).first()
-            await _reopen_and_escalate(action, compound, Cause.OBJECTION, objection_id, principal,
-                                       now, note)
+            await _reopen_and_escalate(action, compound, Cause.OBJECTION, objection_id, principal, now, note)
     await actions.notify_changed(compound_id)
 
 
@@ -310,10 +380,13 @@ async def decide_objection(
 async def action_done_again(action_id: int, principal: Principal, now: datetime) -> None:
     """Close the action's open escalations: the work was done again (called by
     the actions service inside its transaction)."""
-    await Escalation.update({
-        Escalation.closed_at: now, Escalation.closed_reason: DONE_AGAIN,
-        Escalation.closed_by: principal.user_id,
-    }).where((Escalation.action == action_id) & Escalation.closed_at.is_null())
+    await Escalation.update(
+        {
+            Escalation.closed_at: now,
+            Escalation.closed_reason: DONE_AGAIN,
+            Escalation.closed_by: principal.user_id,
+        }
+    ).where((Escalation.action == action_id) & Escalation.closed_at.is_null())
 
 
 ESCALATION_COLUMNS = (
@@ -347,7 +420,9 @@ async def raise_overdue_escalations(now: datetime | None = None) -> list[int]:
 
     async def due() -> list[int]:
         rows = await Escalation.select(
-            Escalation.id, Escalation.level, Escalation.opened_at,
+            Escalation.id,
+            Escalation.level,
+            Escalation.opened_at,
             Escalation.compound.escalate_to_street_after_days.as_alias("days"),
         ).where((Escalation.level == Level.COMMUNITY.value) & Escalation.closed_at.is_null())
         return [r["id"] for r in rows if rules.goes_to_street(r["level"], r["opened_at"], r["days"], now)]
@@ -369,9 +444,11 @@ async def raise_overdue_escalations(now: datetime | None = None) -> list[int]:
 
 
 async def escalations_of_actions(action_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = await Escalation.select(*ESCALATION_COLUMNS).where(
-        Escalation.action.is_in(action_ids or [-1])
-    ).order_by(Escalation.opened_at)
+    rows = (
+        await Escalation.select(*ESCALATION_COLUMNS)
+        .where(Escalation.action.is_in(action_ids or [-1]))
+        .order_by(Escalation.opened_at)
+    )
     by_action: dict[int, list[dict[str, Any]]] = {a: [] for a in action_ids}
     for row in rows:
         by_action[row["action"]].append(_decorate_escalation(row))
@@ -379,17 +456,21 @@ async def escalations_of_actions(action_ids: list[int]) -> dict[int, list[dict[s
 
 
 async def community_escalations(community_id: int) -> dict[str, list[dict[str, Any]]]:
-    rows = await Escalation.select(*ESCALATION_COLUMNS).where(
-        Escalation.community == community_id
-    ).order_by(Escalation.opened_at, ascending=False)
+    rows = (
+        await Escalation.select(*ESCALATION_COLUMNS)
+        .where(Escalation.community == community_id)
+        .order_by(Escalation.opened_at, ascending=False)
+    )
     rows = [_decorate_escalation(r) for r in rows]
     return {"open": [r for r in rows if r["is_open"]], "closed": [r for r in rows if not r["is_open"]][:20]}
 
 
 async def street_escalations(street: str) -> dict[str, list[dict[str, Any]]]:
-    rows = await Escalation.select(*ESCALATION_COLUMNS).where(
-        (Escalation.community.street == street) & (Escalation.level == Level.STREET.value)
-    ).order_by(Escalation.opened_at, ascending=False)
+    rows = (
+        await Escalation.select(*ESCALATION_COLUMNS)
+        .where((Escalation.community.street == street) & (Escalation.level == Level.STREET.value))
+        .order_by(Escalation.opened_at, ascending=False)
+    )
     rows = [_decorate_escalation(r) for r in rows]
     return {"open": [r for r in rows if r["is_open"]], "closed": [r for r in rows if not r["is_open"]][:20]}
 
@@ -397,14 +478,16 @@ async def street_escalations(street: str) -> dict[str, list[dict[str, Any]]]:
 async def open_escalation_count(community_ids: list[int]) -> int:
     if not community_ids:
         return 0
-    return await Escalation.count().where(
-        Escalation.community.is_in(community_ids) & Escalation.closed_at.is_null()
-    )
+    return await Escalation.count().where(Escalation.community.is_in(community_ids) & Escalation.closed_at.is_null())
 
 
 async def close_escalation(
-    principal: Principal, community_id: int, escalation_id: int, note: str,
-    *, now: datetime | None = None,
+    principal: Principal,
+    community_id: int,
+    escalation_id: int,
+    note: str,
+    *,
+    now: datetime | None = None,
 ) -> None:
     """The community admin closes an escalation with a note."""
     now = now or clock.now()
@@ -419,12 +502,17 @@ async def close_escalation(
             raise Conflict(_("This escalation is already closed."))
         if len(note) < 2:
             raise FormErrors({"note": _("Write what was done about it: the board shows it.")})
-        await Escalation.update({
-            Escalation.closed_at: now, Escalation.closed_reason: HANDLED,
-            Escalation.closed_by: principal.user_id, Escalation.closed_note: note,
-        }).where(Escalation.id == escalation_id)
-        await audit.record("escalation", escalation_id, "closed", actor=principal.user_id,
-                           compound=row["compound"], note=note)
+        await Escalation.update(
+            {
+                Escalation.closed_at: now,
+                Escalation.closed_reason: HANDLED,
+                Escalation.closed_by: principal.user_id,
+                Escalation.closed_note: note,
+            }
+        ).where(Escalation.id == escalation_id)
+        await audit.record(
+            "escalation", escalation_id, "closed", actor=principal.user_id, compound=row["compound"], note=note
+        )
     await actions.notify_changed(row["compound"])
 
 
@@ -477,40 +565,53 @@ async def _board_entries(rows: list[dict[str, Any]]) -> list[BoardAction]:
     ids = [r["id"] for r in rows]
     updates = await actions.updates(ids)
     escalations = await escalations_of_actions(ids)
-    ratings = await Rating.select(Rating.action, Rating.round, Rating.verdict).where(
-        Rating.action.is_in(ids or [-1])
+    ratings = await Rating.select(Rating.action, Rating.round, Rating.verdict).where(Rating.action.is_in(ids or [-1]))
+    objection_rows = (
+        await Objection.select(
+            Objection.id,
+            Objection.action,
+            Objection.reason,
+            Objection.status,
+            Objection.decision_note,
+            Objection.decided_at,
+            Objection.at,
+        )
+        .where(Objection.action.is_in(ids or [-1]))
+        .order_by(Objection.at)
     )
-    objection_rows = await Objection.select(
-        Objection.id, Objection.action, Objection.reason, Objection.status, Objection.decision_note,
-        Objection.decided_at, Objection.at,
-    ).where(Objection.action.is_in(ids or [-1])).order_by(Objection.at)
     names = {}
     entries = []
     for row in rows:
         key = (row["compound"], row["party_kind"])
         if key not in names:
             names[key] = await actions.party_name(*key)
-        entries.append(BoardAction(
-            action=row,
-            updates=updates.get(row["id"], []),
-            history=await actions.history(row["id"]),
-            counts=RatingCounts.of(
-                r["verdict"] for r in ratings if r["action"] == row["id"] and r["round"] == row["round"]
-            ),
-            objections=[o for o in objection_rows if o["action"] == row["id"]],
-            escalations=escalations.get(row["id"], []),
-            party_name=names[key],
-        ))
+        entries.append(
+            BoardAction(
+                action=row,
+                updates=updates.get(row["id"], []),
+                history=await actions.history(row["id"]),
+                counts=RatingCounts.of(
+                    r["verdict"] for r in ratings if r["action"] == row["id"] and r["round"] == row["round"]
+                ),
+                objections=[o for o in objection_rows if o["action"] == row["id"]],
+                escalations=escalations.get(row["id"], []),
+                party_name=names[key],
+            )
+        )
     return entries
 
 
 async def ratings_of(action_id: int) -> list[dict[str, Any]]:
     """Ratings with comments, for staff (the board shows counts only)."""
-    return await Rating.select(
-        Rating.all_columns(),
-        Rating.household.unit.as_alias("unit"),
-        Rating.household.building.code.as_alias("building_code"),
-    ).where(Rating.action == action_id).order_by(Rating.at, ascending=False)
+    return (
+        await Rating.select(
+            Rating.all_columns(),
+            Rating.household.unit.as_alias("unit"),
+            Rating.household.building.code.as_alias("building_code"),
+        )
+        .where(Rating.action == action_id)
+        .order_by(Rating.at, ascending=False)
+    )
 
 
 # Figures -------------------------------------------------------------------------------------------
@@ -524,18 +625,20 @@ class PlaceFigures:
 
 
 async def _facts(compound_ids: list[int]) -> tuple[list[fig.ActionFact], list[fig.RatingFact], dict[int, int]]:
-    action_rows = await Action.select(
-        Action.compound, Action.status, Action.due_on, Action.done_at
-    ).where(Action.compound.is_in(compound_ids or [-1]))
-    rating_rows = await Rating.select(
-        Rating.verdict, Rating.at, Rating.action.compound.as_alias("compound")
-    ).where(Rating.action.compound.is_in(compound_ids or [-1]))
+    action_rows = await Action.select(Action.compound, Action.status, Action.due_on, Action.done_at).where(
+        Action.compound.is_in(compound_ids or [-1])
+    )
+    rating_rows = await Rating.select(Rating.verdict, Rating.at, Rating.action.compound.as_alias("compound")).where(
+        Rating.action.compound.is_in(compound_ids or [-1])
+    )
     escalation_rows = await Escalation.select(Escalation.compound).where(
         Escalation.compound.is_in(compound_ids or [-1]) & Escalation.closed_at.is_null()
     )
     facts = [
         fig.ActionFact(
-            status=r["status"], due_on=r["due_on"], compound_id=r["compound"],
+            status=r["status"],
+            due_on=r["due_on"],
+            compound_id=r["compound"],
             done_on=flow.local_date(r["done_at"]) if r["status"] == Status.DONE and r["done_at"] else None,
         )
         for r in action_rows
@@ -558,9 +661,11 @@ async def compound_figures(compound_id: int, today: date | None = None) -> fig.F
 
 async def community_figures(community_id: int, today: date | None = None) -> PlaceFigures:
     today = today or flow.local_today()
-    compounds = await Compound.select(Compound.id, Compound.code, Compound.name).where(
-        Compound.community == community_id
-    ).order_by(Compound.name)
+    compounds = (
+        await Compound.select(Compound.id, Compound.code, Compound.name)
+        .where(Compound.community == community_id)
+        .order_by(Compound.name)
+    )
     ids = [c["id"] for c in compounds]
     facts, ratings, escalations = await _facts(ids)
     return PlaceFigures(

@@ -29,7 +29,6 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 MAX_OBJECTION_BODY = service.MAX_OBJECTION_PHOTOS * evidence.MAX_FILE_BYTES + 1024 * 1024
 
 
-
 class BoardController(Controller):
     """No login: anyone reads the board; a household rates and objects."""
 
@@ -49,8 +48,12 @@ class BoardController(Controller):
         )
 
     async def _action_page(
-        self, compound: dict[str, Any], number: int, household: HouseholdIdentity | None,
-        status_code: int = 200, **extra: Any,
+        self,
+        compound: dict[str, Any],
+        number: int,
+        household: HouseholdIdentity | None,
+        status_code: int = 200,
+        **extra: Any,
     ) -> Template:
         context = await public_action_context(compound, number, household)
         context.update(extra)
@@ -63,7 +66,11 @@ class BoardController(Controller):
 
     @post("/board/actions/{number:int}/rating", name="board.rate")
     async def rate(
-        self, request: HTMXRequest, code: str, number: int, household: HouseholdIdentity | None,
+        self,
+        request: HTMXRequest,
+        code: str,
+        number: int,
+        household: HouseholdIdentity | None,
         data: Form,
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
@@ -78,11 +85,14 @@ class BoardController(Controller):
                 context = await public_action_context(compound, number, household)
                 context.update(rating_values=values, rating_errors=error.errors)
                 return Template(template_name="supervision/_rating.html", context=context)
-            return await self._action_page(compound, number, household, 400,
-                                           rating_values=values, rating_errors=error.errors)
+            return await self._action_page(
+                compound, number, household, 400, rating_values=values, rating_errors=error.errors
+            )
         message = _("Thank you: your rating is recorded.")
         if outcome.reopened:
-            message += " " + _("Too many households are unsatisfied: the action is reopened and escalated to the community.")
+            message += " " + _(
+                "Too many households are unsatisfied: the action is reopened and escalated to the community."
+            )
         if request.htmx:
             context = await public_action_context(compound, number, household)
             context["rated"] = message
@@ -90,10 +100,12 @@ class BoardController(Controller):
         flash(request, message, category="success")
         return Redirect(path=here)
 
-    @post("/board/actions/{number:int}/objection", name="board.object",
-          request_max_body_size=MAX_OBJECTION_BODY)
+    @post("/board/actions/{number:int}/objection", name="board.object", request_max_body_size=MAX_OBJECTION_BODY)
     async def object_to(
-        self, request: Request[Any, Any, Any], code: str, number: int,
+        self,
+        request: Request[Any, Any, Any],
+        code: str,
+        number: int,
         household: HouseholdIdentity | None,
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
@@ -103,13 +115,23 @@ class BoardController(Controller):
         data = await request.form()
         reason = data.get("reason", "") if isinstance(data.get("reason"), str) else ""
         try:
-            await service.object_to(household, compound["id"], number, reason,
-                                    await read_uploads(data.getall("photos", [])), uploads_dir(request))
+            await service.object_to(
+                household,
+                compound["id"],
+                number,
+                reason,
+                await read_uploads(data.getall("photos", [])),
+                uploads_dir(request),
+            )
         except FormErrors as error:
-            return await self._action_page(compound, number, household, 400,
-                                           objection_values={"reason": reason}, objection_errors=error.errors)
-        flash(request, _("Your objection is with the secretary, who must answer it. The answer appears here."),
-              category="success")
+            return await self._action_page(
+                compound, number, household, 400, objection_values={"reason": reason}, objection_errors=error.errors
+            )
+        flash(
+            request,
+            _("Your objection is with the secretary, who must answer it. The answer appears here."),
+            category="success",
+        )
         return Redirect(path=here)
 
     @get("/evidence/{evidence_id:int}", name="board.evidence")
@@ -157,8 +179,13 @@ class FiguresController(Controller):
         figures = await service.compound_figures(compound["id"])
         return Template(
             template_name="supervision/figures.html",
-            context={"principal": principal, "compound": compound, "figures": figures,
-                     "charts": figure_charts(figures), "today": flow.local_today()},
+            context={
+                "principal": principal,
+                "compound": compound,
+                "figures": figures,
+                "charts": figure_charts(figures),
+                "today": flow.local_today(),
+            },
         )
 
     @get("/communities/{code:str}/figures", name="figures.community")
@@ -173,9 +200,15 @@ class FiguresController(Controller):
         }
         return Template(
             template_name="supervision/community_figures.html",
-            context={"principal": principal, "community": community, "place": place,
-                     "figures": place.figures, "charts": figure_charts(place.figures),
-                     "compare": compare, "today": flow.local_today()},
+            context={
+                "principal": principal,
+                "community": community,
+                "place": place,
+                "figures": place.figures,
+                "charts": figure_charts(place.figures),
+                "compare": compare,
+                "today": flow.local_today(),
+            },
         )
 
 
@@ -186,20 +219,32 @@ class EscalationController(Controller):
         service.check_community_admin(principal, community["id"])
         return await self._page(principal, community)
 
-    async def _page(self, principal: Principal, community: dict[str, Any], status_code: int = 200,
-                    **extra: Any) -> Template:
+    async def _page(
+        self, principal: Principal, community: dict[str, Any], status_code: int = 200, **extra: Any
+    ) -> Template:
         await service.raise_overdue_escalations()
         return Template(
             template_name="supervision/escalations.html",
-            context={"principal": principal, "community": community, "street": None,
-                     "escalations": await service.community_escalations(community["id"]),
-                     "can_close": True, "errors": {}, "values": {}, **extra},
+            context={
+                "principal": principal,
+                "community": community,
+                "street": None,
+                "escalations": await service.community_escalations(community["id"]),
+                "can_close": True,
+                "errors": {},
+                "values": {},
+                **extra,
+            },
             status_code=status_code,
         )
 
     @post("/communities/{code:str}/escalations/{escalation_id:int}/close", name="escalations.close")
     async def close(
-        self, request: Request[Any, Any, Any], code: str, escalation_id: int, principal: Principal,
+        self,
+        request: Request[Any, Any, Any],
+        code: str,
+        escalation_id: int,
+        principal: Principal,
         data: Form,
     ) -> Template | Redirect:
         community = await roster.community_by_code(code)
@@ -207,8 +252,13 @@ class EscalationController(Controller):
         try:
             await service.close_escalation(principal, community["id"], escalation_id, data.get("note", ""))
         except FormErrors as error:
-            return await self._page(principal, community, 400, errors={escalation_id: error.errors["note"]},
-                                    values={escalation_id: data.get("note", "")})
+            return await self._page(
+                principal,
+                community,
+                400,
+                errors={escalation_id: error.errors["note"]},
+                values={escalation_id: data.get("note", "")},
+            )
         flash(request, _("The escalation is closed; the board shows your note."), category="success")
         return Redirect(path=f"/communities/{code}/escalations")
 
@@ -218,8 +268,14 @@ class EscalationController(Controller):
         await service.raise_overdue_escalations()
         return Template(
             template_name="supervision/escalations.html",
-            context={"principal": principal, "community": None, "street": street,
-                     "communities": communities,
-                     "escalations": await service.street_escalations(street),
-                     "can_close": False, "errors": {}, "values": {}},
+            context={
+                "principal": principal,
+                "community": None,
+                "street": street,
+                "communities": communities,
+                "escalations": await service.street_escalations(street),
+                "can_close": False,
+                "errors": {},
+                "values": {},
+            },
         )

@@ -95,8 +95,10 @@ def _choices(figures: Mapping[str, Any], options: Sequence[str]) -> list[tuple[s
     key = "owners" if counts_owners else "ballots"
     if options:
         found = {o["label"]: o for o in figures.get("options") or ()}
-        rows = [(label, int(found.get(label, {}).get(key, 0)), _area(found.get(label, {}).get("area_m2")))
-                for label in options]
+        rows = [
+            (label, int(found.get(label, {}).get(key, 0)), _area(found.get(label, {}).get("area_m2")))
+            for label in options
+        ]
     else:
         rows = [(code, int(figures[f"{code}_{key}"]), _area(figures[f"{code}_area_m2"])) for code in (YES, NO)]
     rows.append((ABSTAIN, int(figures[f"{ABSTAIN}_{key}"]), _area(figures[f"{ABSTAIN}_area_m2"])))
@@ -116,16 +118,26 @@ def tally_chart(figures: Mapping[str, Any], options: Sequence[str] = ()) -> Tall
     def add(code: str, count: int, count_whole: int, area: int, area_whole: int, leading: bool) -> None:
         top = 4 + len(rows) * row_height
         bar_y = top + LABEL_HEIGHT
-        area_bar = (Bar(area, area_whole, bar_y + BAR_HEIGHT, _length(area, area_whole))
-                    if counts_owners else None)
+        area_bar = Bar(area, area_whole, bar_y + BAR_HEIGHT, _length(area, area_whole)) if counts_owners else None
         rows.append(Row(code, top, Bar(count, count_whole, bar_y, _length(count, count_whole)), area_bar, leading))
 
-    add("took_part", participating, int(figures["total_owners"]), participating_area,
-        _area(figures["total_area_m2"]), False)
+    add(
+        "took_part",
+        participating,
+        int(figures["total_owners"]),
+        participating_area,
+        _area(figures["total_area_m2"]),
+        False,
+    )
     choices = [] if figures.get("sealed") else _choices(figures, options)
     top_count = max((count for code, count, _a in choices if code != ABSTAIN), default=0)
     for code, count, area in choices:
-        add(code, count, participating, area, participating_area,
-            leading=code != ABSTAIN and count > 0 and count == top_count)
-    return TallyChart(rows=tuple(rows), height=4 + len(rows) * row_height, counts_owners=counts_owners,
-                      cast=cast)
+        add(
+            code,
+            count,
+            participating,
+            area,
+            participating_area,
+            leading=code != ABSTAIN and count > 0 and count == top_count,
+        )
+    return TallyChart(rows=tuple(rows), height=4 + len(rows) * row_height, counts_owners=counts_owners, cast=cast)

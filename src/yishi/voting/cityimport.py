@@ -25,9 +25,14 @@ HEADERS = {
     "choice": ("choice", "vote", "表决意见", "意见", "表决结果", "选择"),
 }
 CHOICE_WORDS = {
-    "yes": YES, "同意": YES, "赞成": YES,
-    "no": NO, "反对": NO, "不同意": NO,
-    "abstain": ABSTAIN, "弃权": ABSTAIN,
+    "yes": YES,
+    "同意": YES,
+    "赞成": YES,
+    "no": NO,
+    "反对": NO,
+    "不同意": NO,
+    "abstain": ABSTAIN,
+    "弃权": ABSTAIN,
 }
 
 
@@ -68,8 +73,11 @@ def parse(data: bytes, choices: Sequence[str]) -> tuple[list[CityRow], list[City
         if columns is None:
             columns = _columns(cells)
             if columns is None:
-                return [], [CityError(start, _(
-                    "The header must name the unit (房号), the area (面积) and the choice (表决意见)."))]
+                return [], [
+                    CityError(
+                        start, _("The header must name the unit (房号), the area (面积) and the choice (表决意见).")
+                    )
+                ]
             continue
         row_errors: list[str] = []
         unit = _cell(cells, columns["unit"])
@@ -79,12 +87,12 @@ def parse(data: bytes, choices: Sequence[str]) -> tuple[list[CityRow], list[City
             row_errors.append(_("the unit is empty"))
         area = parse_area(area_text)
         if area is None:
-            row_errors.append(_("the area %(area)s is not a number of m² with at most two decimals",
-                                area=area_text or "—"))
+            row_errors.append(
+                _("the area %(area)s is not a number of m² with at most two decimals", area=area_text or "—")
+            )
         choice = CHOICE_WORDS.get(choice_text.lower(), choice_text)
         if choice not in choices:
-            row_errors.append(_("the choice %(choice)s is not one of this vote's choices",
-                                choice=choice_text or "—"))
+            row_errors.append(_("the choice %(choice)s is not one of this vote's choices", choice=choice_text or "—"))
         if row_errors:
             errors.append(CityError(start, "; ".join(row_errors)))
         else:

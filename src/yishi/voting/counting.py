@@ -168,7 +168,9 @@ def count_secret(
 
     def inputs_of(streams: tuple[str, ...]) -> _Inputs:
         return _secret_inputs(
-            rule, roll, {k for k, s in participants if s in streams},
+            rule,
+            roll,
+            {k for k, s in participants if s in streams},
             [(code, choice) for code, choice, s in choices if s in streams],
             [line for line in sums if line.stream in streams],
         )
@@ -308,9 +310,7 @@ def _secret_inputs(
     sum) is shared out evenly among the codes that chose it, so per choice the
     headcount and the area are exact while no line carries an owner's own area."""
     if len(participants) != len(choices):
-        raise ValueError(
-            f"{len(participants)} voters took part but {len(choices)} choices are recorded"
-        )
+        raise ValueError(f"{len(participants)} voters took part but {len(choices)} choices are recorded")
     chosen: dict[str, list[str]] = {}
     for code, choice in sorted(choices):
         chosen.setdefault(choice, []).append(code)
@@ -341,8 +341,13 @@ def _secret_inputs(
 
 
 PARTICIPATION_KEYS = (
-    "rule", "quorum_met", "total_area_m2", "total_owners", "participating_area_m2",
-    "participating_owners", "ballots_cast",
+    "rule",
+    "quorum_met",
+    "total_area_m2",
+    "total_owners",
+    "participating_area_m2",
+    "participating_owners",
+    "ballots_cast",
 )
 
 
@@ -357,6 +362,9 @@ def participation(rule: Rule, roll: Sequence[RollLine], participants: Iterable[s
     for line in roll:
         if line.voter_key in voted:
             names.setdefault(line.voter_key, line.voter)
-    figures = tally([_entry(rule, line, groups, real_key=True) for line in roll],
-                    [Vote(name, ABSTAIN) for name in names.values()], rule).to_json_dict()
+    figures = tally(
+        [_entry(rule, line, groups, real_key=True) for line in roll],
+        [Vote(name, ABSTAIN) for name in names.values()],
+        rule,
+    ).to_json_dict()
     return {**{key: figures[key] for key in PARTICIPATION_KEYS}, "sealed": True}

@@ -24,20 +24,27 @@ from yishi.voting.rules import (
 
 
 RULE_THRESHOLDS = {
-    Rule.MAJORITY_OF_CAST: N_("Passes when yes ballots are more than half of the ballots cast "
-                              "(abstentions are cast ballots)."),
-    Rule.TWO_THIRDS_OF_CAST: N_("Passes when yes ballots are at least two thirds of the ballots cast "
-                                "(abstentions are cast ballots)."),
-    Rule.PARTIES_UNANIMOUS: N_("Passes when the party branch, the property company and the owners' "
-                               "committee each agree."),
-    Rule.CIVIL_CODE_ORDINARY: N_("Owners holding at least two thirds of the exclusive area and at least "
-                                 "two thirds of the owners must take part; then it passes when owners "
-                                 "holding more than half of the participating area and more than half "
-                                 "of the participating owners agree."),
-    Rule.CIVIL_CODE_SPECIAL: N_("Owners holding at least two thirds of the exclusive area and at least "
-                                "two thirds of the owners must take part; then it passes when owners "
-                                "holding at least three quarters of the participating area and at least "
-                                "three quarters of the participating owners agree."),
+    Rule.MAJORITY_OF_CAST: N_(
+        "Passes when yes ballots are more than half of the ballots cast (abstentions are cast ballots)."
+    ),
+    Rule.TWO_THIRDS_OF_CAST: N_(
+        "Passes when yes ballots are at least two thirds of the ballots cast (abstentions are cast ballots)."
+    ),
+    Rule.PARTIES_UNANIMOUS: N_(
+        "Passes when the party branch, the property company and the owners' committee each agree."
+    ),
+    Rule.CIVIL_CODE_ORDINARY: N_(
+        "Owners holding at least two thirds of the exclusive area and at least "
+        "two thirds of the owners must take part; then it passes when owners "
+        "holding more than half of the participating area and more than half "
+        "of the participating owners agree."
+    ),
+    Rule.CIVIL_CODE_SPECIAL: N_(
+        "Owners holding at least two thirds of the exclusive area and at least "
+        "two thirds of the owners must take part; then it passes when owners "
+        "holding at least three quarters of the participating area and at least "
+        "three quarters of the participating owners agree."
+    ),
 }
 
 CHOICE_LABELS = {YES: N_("Agree"), NO: N_("Disagree"), ABSTAIN: N_("Abstain")}
@@ -115,8 +122,7 @@ def decided_by_text(rule: str, code: str) -> str:
     if code == PASSED_ALL:
         return _("Every threshold of the rule was met.")
     if code == PARTICIPATION_AREA:
-        return _("Too little area took part: the voting owners hold less than two thirds "
-                 "of the total exclusive area.")
+        return _("Too little area took part: the voting owners hold less than two thirds of the total exclusive area.")
     if code == PARTICIPATION_OWNERS:
         return _("The area took part, but fewer than two thirds of the owners voted.")
     if code == APPROVAL_AREA:

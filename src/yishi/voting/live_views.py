@@ -43,8 +43,7 @@ def _screen_qr(base_url: str, state: dict[str, Any]) -> str:
 
 async def _screen_context(request: Request[Any, Any, Any], meeting_id: int) -> dict[str, Any]:
     state = await screen.meeting_screen(meeting_id)
-    return {**state, "vote_qr": _screen_qr(request.app.state.settings.base_url, state),
-            "labels": labels, "Rule": Rule}
+    return {**state, "vote_qr": _screen_qr(request.app.state.settings.base_url, state), "labels": labels, "Rule": Rule}
 
 
 class LiveController(Controller):
@@ -52,12 +51,15 @@ class LiveController(Controller):
     async def screen_page(self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal) -> Template:
         meeting = await meetings.meeting(meeting_id)
         require(principal, Capability.MEETING_VIEW, meeting["compound"])
-        return Template(template_name="voting/screen.html",
-                        context={"principal": principal, **await _screen_context(request, meeting_id)})
+        return Template(
+            template_name="voting/screen.html",
+            context={"principal": principal, **await _screen_context(request, meeting_id)},
+        )
 
     @get("/meetings/{meeting_id:int}/screen/stream", name="voting.screen.stream", cache=False)
-    async def screen_stream(self, request: Request[Any, Any, Any], meeting_id: int,
-                            principal: Principal) -> ServerSentEvent:
+    async def screen_stream(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> ServerSentEvent:
         meeting = await meetings.meeting(meeting_id)
         require(principal, Capability.MEETING_VIEW, meeting["compound"])
         template = request.app.template_engine.get_template("voting/_screen.html")
@@ -66,12 +68,14 @@ class LiveController(Controller):
             return template.render(**await _screen_context(request, meeting_id))
 
         # The compound's topic: opening a ballot on this meeting moves the screen on to it.
-        return stream(service.compound_topic(meeting["compound"]), render,
-                      view=f"screen:{meeting_id}:{i18n.current_language()}")
+        return stream(
+            service.compound_topic(meeting["compound"]), render, view=f"screen:{meeting_id}:{i18n.current_language()}"
+        )
 
     @get("/compounds/{code:str}/ballots/{ballot_id:int}/stream", name="ballots.stream", cache=False)
-    async def console_stream(self, request: Request[Any, Any, Any], code: str, ballot_id: int,
-                             principal: Principal) -> ServerSentEvent:
+    async def console_stream(
+        self, request: Request[Any, Any, Any], code: str, ballot_id: int, principal: Principal
+    ) -> ServerSentEvent:
         compound = await roster.compound_by_code(code)
         require(principal, Capability.MEETING_VIEW, compound["id"])
         await service.ballot_in_compound(compound["id"], ballot_id)
@@ -80,16 +84,21 @@ class LiveController(Controller):
 
         async def render() -> str:
             ballot = await service.ballot_in_compound(compound["id"], ballot_id)
-            return template.render(compound=compound, ballot=ballot, labels=labels, Rule=Rule,
-                                   **await console_live_context(ballot, None, limit))
+            return template.render(
+                compound=compound,
+                ballot=ballot,
+                labels=labels,
+                Rule=Rule,
+                **await console_live_context(ballot, None, limit),
+            )
 
         buildings = "all" if limit is None else ",".join(map(str, sorted(limit)))
-        return stream(service.ballot_topic(ballot_id), render,
-                      view=f"console:{buildings}:{i18n.current_language()}")
+        return stream(service.ballot_topic(ballot_id), render, view=f"console:{buildings}:{i18n.current_language()}")
 
     @get("/c/{code:str}/ballots/{ballot_id:int}/stream", name="public.ballot.stream", cache=False)
-    async def voter_stream(self, request: Request[Any, Any, Any], code: str, ballot_id: int,
-                           household: HouseholdIdentity | None) -> ServerSentEvent:
+    async def voter_stream(
+        self, request: Request[Any, Any, Any], code: str, ballot_id: int, household: HouseholdIdentity | None
+    ) -> ServerSentEvent:
         compound = await roster.compound_by_code(code)
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
         has_voted = False
@@ -101,8 +110,13 @@ class LiveController(Controller):
         async def render() -> str:
             current = await service.ballot_in_compound(compound["id"], ballot_id)
             tally = await screen.live_tally(current) if service.results_visible_to_voter(current, has_voted) else None
-            return template.render(compound=compound, ballot=current, labels=labels, Rule=Rule,
-                                   figures=tally.figures if tally else None, chart=tally.chart if tally else None)
+            return template.render(
+                compound=compound,
+                ballot=current,
+                labels=labels,
+                Rule=Rule,
+                figures=tally.figures if tally else None,
+                chart=tally.chart if tally else None,
+            )
 
-        return stream(service.ballot_topic(ballot_id), render,
-                      view=f"voter:{has_voted}:{i18n.current_language()}")
+        return stream(service.ballot_topic(ballot_id), render, view=f"voter:{has_voted}:{i18n.current_language()}")

@@ -33,7 +33,7 @@ CHECK_SCHEME = "pbkdf2_sha256"
 
 
 def _group(raw: str) -> str:
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def _random(length: int) -> str:

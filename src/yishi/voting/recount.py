@@ -160,10 +160,7 @@ def _read_roll(text: str, *, area_required: bool) -> _Parsed[RollEntry]:
 
 def _read_votes(text: str) -> _Parsed[Vote]:
     rows, end_line = _read_rows(text, VOTES_COLUMNS, required=VOTES_COLUMNS, source="votes")
-    entries = [
-        Vote(_required_cell(row, "voter", "votes"), _required_cell(row, "choice", "votes"))
-        for row in rows
-    ]
+    entries = [Vote(_required_cell(row, "voter", "votes"), _required_cell(row, "choice", "votes")) for row in rows]
     return _Parsed(entries, [row.line for row in rows], end_line)
 
 
@@ -174,9 +171,7 @@ def _required_cell(row: _Row, column: str, source: Source) -> str:
     return value
 
 
-def _read_rows(
-    text: str, columns: Sequence[str], *, required: Sequence[str], source: Source
-) -> tuple[list[_Row], int]:
+def _read_rows(text: str, columns: Sequence[str], *, required: Sequence[str], source: Source) -> tuple[list[_Row], int]:
     """The non-blank rows after the header, cells stripped, keyed by column name."""
     expected = ",".join(columns)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -217,16 +212,12 @@ def _check_header(
     names = [cell.lower() for cell in cells]
     for name in names:
         if name not in columns:
-            raise RecountError(
-                line, f"unknown column {name!r} in the header: expected {expected}", source=source
-            )
+            raise RecountError(line, f"unknown column {name!r} in the header: expected {expected}", source=source)
         if names.count(name) > 1:
             raise RecountError(line, f"column {name!r} appears twice in the header", source=source)
     for name in required:
         if name not in names:
-            raise RecountError(
-                line, f"the header lacks column {name!r}: expected {expected}", source=source
-            )
+            raise RecountError(line, f"the header lacks column {name!r}: expected {expected}", source=source)
     return names
 
 

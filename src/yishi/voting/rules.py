@@ -136,9 +136,7 @@ class TallyError(DomainError):
     a caller reading a file can report its line.
     """
 
-    def __init__(
-        self, message: str, *, roll_index: int | None = None, vote_index: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, roll_index: int | None = None, vote_index: int | None = None) -> None:
         super().__init__(message)
         self.roll_index = roll_index
         self.vote_index = vote_index
@@ -220,8 +218,6 @@ class TallyResult:
             "abstain_ballots": self.abstain_ballots,
             "options": [option.to_json_dict() for option in self.options],
         }
-
-
 
 
 def parse_area(text: str) -> int:
@@ -355,9 +351,7 @@ def _owners(roll: list[RollEntry], rule: Rule) -> tuple[dict[str, _OwnerId], dic
         if entry.voter in owner_of:
             raise TallyError(f"voter {entry.voter} is on the roll twice", roll_index=index)
         if entry.area < 0 or (rule.counts_owners and entry.area == 0):
-            raise TallyError(
-                f"unit {entry.voter} needs an area of more than zero", roll_index=index
-            )
+            raise TallyError(f"unit {entry.voter} needs an area of more than zero", roll_index=index)
         if rule.counts_owners and entry.owner_key:
             owner: _OwnerId = ("owner", entry.owner_key)
         else:
@@ -379,18 +373,13 @@ def _choices(
         if owner is None:
             raise TallyError(f"voter {vote.voter} is not on the roll", vote_index=index)
         if vote.choice not in allowed:
-            raise TallyError(
-                f"unknown choice {vote.choice!r}: expected {_one_of(allowed)}", vote_index=index
-            )
+            raise TallyError(f"unknown choice {vote.choice!r}: expected {_one_of(allowed)}", vote_index=index)
         if owner in choice_of:
             first = voter_of[owner]
             if first == vote.voter:
                 message = f"voter {vote.voter} has already voted"
             else:
-                message = (
-                    f"voter {vote.voter} belongs to owner {owner[1]}, "
-                    f"who already voted through {first}"
-                )
+                message = f"voter {vote.voter} belongs to owner {owner[1]}, who already voted through {first}"
             raise TallyError(message, vote_index=index)
         choice_of[owner] = vote.choice
         voter_of[owner] = vote.voter

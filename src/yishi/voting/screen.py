@@ -46,15 +46,17 @@ async def live_tally(ballot: dict[str, Any]) -> LiveTally:
     if not figures:
         return LiveTally(None, None, 0, 0)
     actual = figures["actual"]
-    return LiveTally(figures, tally_chart(actual, ballot["options"] or ()), int(actual["ballots_cast"]),
-                     int(actual["total_owners"]))
+    return LiveTally(
+        figures, tally_chart(actual, ballot["options"] or ()), int(actual["ballots_cast"]), int(actual["total_owners"])
+    )
 
 
 async def current_ballot_of_meeting(meeting_id: int) -> dict[str, Any] | None:
     """The ballot a projector shows: the open one opened last; with none open,
     the one closed last (its result stays up until the next vote opens)."""
     rows = await Ballot.select(Ballot.id, Ballot.compound, Ballot.status, Ballot.opened_at, Ballot.closed_at).where(
-        Ballot.meeting == meeting_id)
+        Ballot.meeting == meeting_id
+    )
     if not rows:
         return None
     open_rows = [r for r in rows if r["status"] != service.CLOSED]
@@ -70,8 +72,15 @@ async def meeting_screen(meeting_id: int) -> dict[str, Any]:
     meeting = await meetings.meeting(meeting_id)
     ballot = await current_ballot_of_meeting(meeting_id)
     agenda = [i for i in await meetings.agenda(meeting_id) if not i.get("withdrawn_at")]
-    state: dict[str, Any] = {"meeting": meeting, "ballot": ballot, "agenda": agenda, "tally": None,
-                             "show_figures": False, "phase": None, "position": None}
+    state: dict[str, Any] = {
+        "meeting": meeting,
+        "ballot": ballot,
+        "agenda": agenda,
+        "tally": None,
+        "show_figures": False,
+        "phase": None,
+        "position": None,
+    }
     if ballot is None:
         return state
     state["phase"] = service.phase(ballot, service.utcnow())
@@ -91,13 +100,18 @@ class NotVoted:
     groups: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-async def not_voted(ballot: dict[str, Any], entries: list[dict[str, Any]] | None = None,
-                    buildings: frozenset[int] | None = None) -> NotVoted:
+async def not_voted(
+    ballot: dict[str, Any], entries: list[dict[str, Any]] | None = None, buildings: frozenset[int] | None = None
+) -> NotVoted:
     """``entries``: the ballot's roll, when the caller has already read it;
     ``buildings``: list only the units of these (a grid worker's)."""
     entries = entries if entries is not None else await service.roll(ballot["id"])
-    voted = {row["voter_key"] for row in await BallotVote.select(BallotVote.voter_key).where(
-        (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null())}
+    voted = {
+        row["voter_key"]
+        for row in await BallotVote.select(BallotVote.voter_key).where(
+            (BallotVote.ballot == ballot["id"]) & BallotVote.voided_at.is_null()
+        )
+    }
     waiting: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         if entry["voter_key"] not in voted:

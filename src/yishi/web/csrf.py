@@ -73,8 +73,12 @@ class SessionCSRFMiddleware(AbstractMiddleware):
             content_type, _ = request.content_type
             if not sent and content_type in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
                 sent = (await request.form()).get(FIELD)
-            if not (isinstance(sent, str) and cookie_token and hmac.compare_digest(sent, cookie_token)
-                    and token_is_good(self.secret, sent, binding)):
+            if not (
+                isinstance(sent, str)
+                and cookie_token
+                and hmac.compare_digest(sent, cookie_token)
+                and token_is_good(self.secret, sent, binding)
+            ):
                 raise PermissionDeniedException("CSRF token verification failed")
         token = cookie_token if token_is_good(self.secret, cookie_token, binding) else new_token(self.secret, binding)
         ScopeState.from_scope(scope).csrf_token = token
@@ -86,8 +90,9 @@ class SessionCSRFMiddleware(AbstractMiddleware):
                 if after != binding:  # the handler started a new session (login, logout)
                     current = new_token(self.secret, after)
                 if current != cookie_token:
-                    cookie = Cookie(key=COOKIE, value=current, path="/", secure=self.secure,
-                                    httponly=False, samesite="lax")
+                    cookie = Cookie(
+                        key=COOKIE, value=current, path="/", secure=self.secure, httponly=False, samesite="lax"
+                    )
                     MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
             await send(message)
 
@@ -96,4 +101,3 @@ class SessionCSRFMiddleware(AbstractMiddleware):
 
 def middleware(*, secret: str, secure: bool) -> DefineMiddleware:
     return DefineMiddleware(SessionCSRFMiddleware, secret=secret, secure=secure, exclude=["/healthz", "/static"])
-

@@ -29,7 +29,9 @@ def error_page(request: Request[Any, Any, Any], status: int, title: str, message
     context = {"status": status, "title": title, "message": message}
     if request.headers.get("hx-request") == "true":
         return Template(
-            template_name="errors/error_fragment.html", context=context, status_code=status,
+            template_name="errors/error_fragment.html",
+            context=context,
+            status_code=status,
             headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
         )
     return Template(template_name="errors/error.html", context=context, status_code=status)
@@ -42,9 +44,7 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
         409: _("Already done"),
         429: _("Please wait"),
     }
-    return error_page(
-        request, exc.status_code, titles.get(exc.status_code, _("Cannot do that")), exc.message
-    )
+    return error_page(request, exc.status_code, titles.get(exc.status_code, _("Cannot do that")), exc.message)
 
 
 def on_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
@@ -63,14 +63,22 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         return error_page(request, 404, _("Not found"), _("This page does not exist or is not in your places."))
     if isinstance(exc, PermissionDeniedException):
         return error_page(
-            request, 403, _("Not allowed"),
+            request,
+            403,
+            _("Not allowed"),
             _("This form has expired. Go back, reload the page and try again."),
         )
     if isinstance(exc, ValidationException):
-        return error_page(request, 400, _("Cannot do that"), _("Some of what was sent is not valid. Go back and check the form."))
+        return error_page(
+            request, 400, _("Cannot do that"), _("Some of what was sent is not valid. Go back and check the form.")
+        )
     if exc.status_code == 405:
-        return error_page(request, 405, _("Cannot do that"), _(
-            "This address does not take that kind of request. Go back and use the page's links and buttons."))
+        return error_page(
+            request,
+            405,
+            _("Cannot do that"),
+            _("This address does not take that kind of request. Go back and use the page's links and buttons."),
+        )
     if exc.status_code >= 500:
         log.exception("server error", exc_info=exc)
         return error_page(request, exc.status_code, _("Something went wrong"), _("Please try again in a moment."))

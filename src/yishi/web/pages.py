@@ -37,18 +37,25 @@ class PagesController(Controller):
         compounds = await roster.compounds_by_ids(principal.compound_ids)
         return Template(
             template_name="home.html",
-            context={"principal": principal, "compounds": compounds,
-                     "invited_meetings": await meetings.invited_upcoming(principal, meetings.now_utc()),
-                     **await actions_home.home_context(principal)},
+            context={
+                "principal": principal,
+                "compounds": compounds,
+                "invited_meetings": await meetings.invited_upcoming(principal, meetings.now_utc()),
+                **await actions_home.home_context(principal),
+            },
         )
 
-    @get(["/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"], name="icon",
-         cache=7 * 24 * 3600)
+    @get(
+        ["/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"], name="icon", cache=7 * 24 * 3600
+    )
     async def icon(self, request: Request[Any, Any, Any]) -> File:
         """What browsers and phones ask for at the site's root: the site's icon."""
         name = "favicon.ico" if request.url.path == "/favicon.ico" else "apple-touch-icon.png"
-        return File(PROJECT_ROOT / "static" / "icons" / name, content_disposition_type="inline",
-                    media_type="image/x-icon" if name.endswith(".ico") else "image/png")
+        return File(
+            PROJECT_ROOT / "static" / "icons" / name,
+            content_disposition_type="inline",
+            media_type="image/x-icon" if name.endswith(".ico") else "image/png",
+        )
 
     @get("/healthz", name="healthz", cache=False)
     async def healthz(self) -> Response[dict[str, str]]:
@@ -66,8 +73,9 @@ class PagesController(Controller):
         target = safe_next(data.get("next") or request.headers.get("referer", "").partition(request.url.netloc)[2])
         response = Redirect(path=target)
         if language in LANGUAGES:
-            response.set_cookie(COOKIE, language, max_age=3600 * 24 * 365,
-                                **secure_cookies(request.app.state.settings.base_url))
+            response.set_cookie(
+                COOKIE, language, max_age=3600 * 24 * 365, **secure_cookies(request.app.state.settings.base_url)
+            )
             principal = await optional_principal(request)
             if principal is not None:
                 await accounts.set_language(principal.user_id, language)

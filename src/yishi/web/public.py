@@ -20,6 +20,10 @@ class CompoundPublicController(Controller):
             household = None
         return Template(
             template_name="public/compound.html",
-            context={"compound": compound, "household": household, "parties": parties,
-                     "meeting_notices": await meetings.upcoming_public(compound["id"], meetings.now_utc())},
+            context={
+                "compound": compound,
+                "household": household,
+                "parties": parties,
+                "meeting_notices": await meetings.upcoming_public(compound["id"], meetings.now_utc()),
+            },
         )
