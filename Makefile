@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 TEST_PACKAGES := chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps test-system-deps catalogs serve clean
+.PHONY: run test lint setup system-deps test-system-deps catalogs serve clean
 
 run: setup
 	$(PY) -m yishi.cli migrate
@@ -19,8 +19,13 @@ run: setup
 	@echo "Open http://127.0.0.1:8000 in your browser (Ctrl+C stops the server)."
 	$(PY) -m yishi.cli serve --host 127.0.0.1 --port 8000
 
-test: setup test-system-deps
+test: setup test-system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Style and layering, checked before the tests (configured in pyproject.toml).
+lint: setup
+	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check src tests bench
 
 setup: system-deps $(STAMP) $(VENDOR) catalogs
 

@@ -252,7 +252,7 @@ async def build_demo_meeting(compound_code: str = "yinhewan", seed: int = 202612
                     continue
                 seen_owners.add(owner)
                 votes.append(
-                    Vote(voter=entry.voter, choice=rng.choices(choices, weights=(weights + [0.1])[: len(choices)])[0])
+                    Vote(voter=entry.voter, choice=rng.choices(choices, weights=([*weights, 0.1])[: len(choices)])[0])
                 )
             result = tally(roll, votes, rule, options or None)
             await _ballot(

@@ -361,7 +361,7 @@ async def screens_run(
     async def screen() -> None:
         try:
             await watch(http, path, screen_event({}))
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiohttp.ClientError) as error:
             failures.append(type(error).__name__)
 
     tasks = [asyncio.create_task(screen()) for _ in range(screens)]

@@ -36,7 +36,7 @@ def run_in_thread(awaitable: Awaitable[T]) -> T:
     def target() -> None:
         try:
             result["value"] = asyncio.run(awaitable)  # type: ignore[arg-type]
-        except BaseException as error:  # noqa: BLE001 - re-raised below
+        except BaseException as error:
             result["error"] = error
 
     thread = threading.Thread(target=target)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.exceptions import NotFoundException
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -17,7 +16,6 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.registry import StoreRegistry
 
 from yishi import db
-from yishi.forms import MAX_ID
 from yishi.accounts.dependencies import provide_principal
 from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
@@ -27,6 +25,7 @@ from yishi.accounts.views import AccountController
 from yishi.actions import ui as actions_ui
 from yishi.actions.views import ActionController, MyActionsController
 from yishi.documents.views import DocumentsController, VerifyController
+from yishi.forms import MAX_ID
 from yishi.live.channels import create_plugin as create_live_channel
 from yishi.meetings.views import MeetingController, MeetingPublicController
 from yishi.proposals.views import ProposalPublicController, ProposalStaffController

@@ -120,7 +120,7 @@ async def migrate(quiet: bool = True) -> None:
 async def is_reachable() -> bool:
     try:
         await engine().run_ddl("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception:
         return False
     return True
 

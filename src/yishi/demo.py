@@ -20,8 +20,6 @@ from yishi.actions import demo as actions_demo
 from yishi.db import write_transaction
 from yishi.meetings import demo as meetings_demo
 from yishi.proposals import demo as proposals_demo
-from yishi.supervision import demo as supervision_demo
-from yishi.voting import demo as voting_demo
 from yishi.roster.service import building_name
 from yishi.roster.tables import (
     Building,
@@ -32,6 +30,8 @@ from yishi.roster.tables import (
     PartyKind,
     PropertyCompany,
 )
+from yishi.supervision import demo as supervision_demo
+from yishi.voting import demo as voting_demo
 
 DEMO_PASSWORD = "yishi-demo-2026"
 COMMUNITY_CODE = "liuquanlu"
@@ -59,7 +59,48 @@ LOGIN_NOTES = {
 }
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "建国 秀英 桂兰 志强 玉兰 海燕 俊杰 淑珍 明 静 伟 芳 娜 敏 磊 洋 艳 勇 军 杰 娟 涛 超 霞 平 刚 桂英 丽 强 红梅 文华 卫东 建华 小红 丽华 德明 晓东 婷婷 子涵 浩然".split()
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂兰",
+    "志强",
+    "玉兰",
+    "海燕",
+    "俊杰",
+    "淑珍",
+    "明",
+    "静",
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "超",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "丽",
+    "强",
+    "红梅",
+    "文华",
+    "卫东",
+    "建华",
+    "小红",
+    "丽华",
+    "德明",
+    "晓东",
+    "婷婷",
+    "子涵",
+    "浩然",
+]
 
 
 def _name(rng: random.Random) -> str:
@@ -85,7 +126,7 @@ def yinhewan_households(rng: random.Random) -> list[tuple[str, str, int, str, st
                     rows.append((str(building), unit, area, owner, _phone(rng), rng.randint(1, 5), None))
     # One buyer holds three units in building 2; the developer still holds eight unsold units.
     for index, unit in enumerate(("1-1501", "1-1502", "2-1501")):
-        b, u, area, _o, phone, _r, _k = next(r for r in rows if r[0] == "2" and r[1] == unit)
+        b, u, area, _o, _p, _r, _k = next(r for r in rows if r[0] == "2" and r[1] == unit)
         rows[rows.index(next(r for r in rows if r[0] == "2" and r[1] == unit))] = (
             b,
             u,

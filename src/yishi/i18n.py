@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextvars
 import io
 import sys
-from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -198,6 +198,6 @@ if __name__ == "__main__":
     print(f"compiled {len(paths)} catalogs", file=sys.stderr)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+def N_(message: str) -> str:
     """Mark a string for translation without translating it yet."""
     return message

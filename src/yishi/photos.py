@@ -12,18 +12,16 @@ uploads folder.
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import contextlib
 import io
 import secrets
+import threading
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -44,7 +42,7 @@ FORMATS = {
     "PNG": (".png", "image/png"),
     "WEBP": (".webp", "image/webp"),
 }
-MEDIA_TYPES = {suffix: media for suffix, media in FORMATS.values()}
+MEDIA_TYPES = dict(FORMATS.values())
 
 
 class PhotoRefused(DomainError):

@@ -113,7 +113,7 @@ async def test_a_trusted_proxy_names_the_client_whose_failures_count(settings: S
     async with app.lifespan():
         await build_world()
         async with _browser(app, "10.0.0.1") as proxy:
-            for n in range(attempts.PER_KEY_AND_ADDRESS):
+            for _ in range(attempts.PER_KEY_AND_ADDRESS):
                 await _login(proxy, "sec_alpha", "wrong", forwarded_for="192.0.2.1, 10.0.0.5")
             assert await _login(proxy, "sec_alpha", PASSWORD, forwarded_for="192.0.2.1") == 429
             assert await _login(proxy, "sec_alpha", PASSWORD, forwarded_for="192.0.2.2") == 302

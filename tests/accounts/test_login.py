@@ -1,10 +1,10 @@
-from yishi.accounts import service
 from tests.support import build_world, login, post, text_of
+from yishi.accounts import service
 
 
 async def test_staff_member_logs_in_and_sees_their_compounds(client):
     await build_world()
-    response = await login(client, "sec_alpha")
+    await login(client, "sec_alpha")
     home = await client.get("/")
     assert home.status_code == 200
     assert "银河湾小区" in home.text

@@ -2,11 +2,11 @@
 
 import pytest
 
+from tests.actions.support import decided_meeting, draft_values, due_in
+from tests.support import build_world, login, post, text_of
 from yishi.actions.tables import Action, StatusChange
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import Meeting
-from tests.actions.support import decided_meeting, draft_values, due_in
-from tests.support import build_world, login, post, text_of
 
 
 async def test_the_secretary_drafts_an_action_for_an_adopted_item(client):

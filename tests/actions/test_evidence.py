@@ -42,7 +42,7 @@ def test_a_pdf_is_recognised_by_its_signature_whatever_its_name():
 
 
 def test_a_file_that_is_neither_a_photo_nor_a_pdf_is_refused_with_its_name():
-    with i18n.language("en"), pytest.raises(evidence.EvidenceRefused, match="photo.jpg is neither"):
+    with i18n.language("en"), pytest.raises(evidence.EvidenceRefused, match=r"photo\.jpg is neither"):
         evidence.prepare(b"MZ\x90\x00 not an image", "photo.jpg")
 
 

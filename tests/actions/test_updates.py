@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from yishi.actions.flow import local_today
-from yishi.actions.tables import Action, ActionUpdate, Evidence, StatusChange
 from tests.actions.support import decided_meeting, drafted_action
 from tests.support import build_world, login, post, text_of
+from yishi.actions.flow import local_today
+from yishi.actions.tables import Action, ActionUpdate, Evidence, StatusChange
 
 
 def photo_with_location() -> bytes:
@@ -31,7 +31,7 @@ async def setup(client, username="pm_alpha", **overrides):
 
 
 async def test_the_responsible_person_posts_a_photo_and_marks_the_action_done(client, settings):
-    world, decided, action = await setup(client)
+    world, _decided, action = await setup(client)
     response = await post(
         client,
         "/compounds/alpha/actions/1/updates",
@@ -56,7 +56,7 @@ async def test_the_responsible_person_posts_a_photo_and_marks_the_action_done(cl
 
 
 async def test_work_starts_then_finishes_each_move_dated_and_signed(client):
-    world, decided, action = await setup(client)
+    _world, _decided, action = await setup(client)
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "灯具已到货，开始施工", "move": "start"})
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "施工过半", "move": ""})
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "全部完工", "move": "complete"})
@@ -71,7 +71,7 @@ async def test_work_starts_then_finishes_each_move_dated_and_signed(client):
 
 
 async def test_a_done_action_cannot_be_moved_back_by_staff(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "完工", "move": "complete"})
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "再开工", "move": "start"})
     assert response.status_code == 400
@@ -81,7 +81,7 @@ async def test_a_done_action_cannot_be_moved_back_by_staff(client):
 
 
 async def test_reopen_is_not_a_move_staff_can_send(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     await post(client, "/compounds/alpha/actions/1/updates", {"text": "完工", "move": "complete"})
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "重开", "move": "reopen"})
     assert response.status_code == 400
@@ -89,7 +89,7 @@ async def test_reopen_is_not_a_move_staff_can_send(client):
 
 
 async def test_a_refused_upload_says_why_keeps_the_text_and_saves_nothing(client, settings):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     response = await post(
         client,
         "/compounds/alpha/actions/1/updates",
@@ -107,7 +107,7 @@ async def test_a_refused_upload_says_why_keeps_the_text_and_saves_nothing(client
 
 
 async def test_a_pdf_is_kept_as_evidence_when_its_content_is_a_pdf(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     response = await post(
         client,
@@ -128,7 +128,7 @@ async def test_a_pdf_is_kept_as_evidence_when_its_content_is_a_pdf(client):
 
 
 async def test_too_many_files_are_refused(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     files = [("files", (f"{i}.jpg", photo_with_location(), "image/jpeg")) for i in range(7)]
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "照片"}, files=files)
     assert response.status_code == 400
@@ -136,14 +136,14 @@ async def test_too_many_files_are_refused(client):
 
 
 async def test_an_empty_update_is_refused_next_to_the_field(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "  "})
     assert response.status_code == 400
     assert "请写明做了什么" in text_of(response.text)
 
 
 async def test_with_htmx_the_update_returns_the_panel_fragment(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     response = await post(
         client, "/compounds/alpha/actions/1/updates", {"text": "开工", "move": "start"}, headers={"HX-Request": "true"}
     )
@@ -154,7 +154,7 @@ async def test_with_htmx_the_update_returns_the_panel_fragment(client):
 
 
 async def test_an_action_past_its_due_date_shows_as_overdue(client):
-    world, decided, action = await setup(client)
+    _world, _decided, action = await setup(client)
     await Action.update({Action.due_on: local_today() - timedelta(days=3)}).where(Action.id == action["id"])
     text = text_of((await client.get("/compounds/alpha/actions/1")).text)
     assert "已超期" in text and "已超期 3 天" in text
@@ -174,7 +174,7 @@ UPDATE = [
 
 @pytest.mark.parametrize(("username", "status"), UPDATE)
 async def test_only_the_responsible_party_and_the_secretary_post_updates(client, username, status):
-    world, decided, action = await setup(client, username)
+    _world, _decided, _action = await setup(client, username)
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "进展", "move": "start"})
     assert response.status_code == status
     assert await ActionUpdate.exists() == (status == 200)
@@ -207,7 +207,7 @@ async def test_an_update_needs_a_login(client):
 
 
 async def test_evidence_of_another_compound_is_not_served_under_this_one(client):
-    world, decided, action = await setup(client)
+    _world, _decided, _action = await setup(client)
     await post(
         client,
         "/compounds/alpha/actions/1/updates",

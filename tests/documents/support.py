@@ -9,10 +9,9 @@ import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from tests.support import World
 from yishi.meetings.tables import AgendaItem, Attendance, Invitation, Meeting, Position
 from yishi.roster.tables import Building, Party
-from tests.support import World
-
 
 CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 

@@ -5,11 +5,11 @@ import os
 from pathlib import Path
 
 from bench.demo_meeting import build_demo_meeting
+from tests.documents.support import pdf_pages, pdf_text, pdf_to_png
+from tests.support import issue, post
 from yishi import demo
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem
-from tests.documents.support import pdf_pages, pdf_text, pdf_to_png
-from tests.support import post, issue
 
 
 async def test_every_document_of_the_demo_renders_in_chinese_and_turns_into_pictures(client, tmp_path):

@@ -3,13 +3,13 @@ it back), its page count, its verification code and page numbers."""
 
 from datetime import UTC, datetime, timedelta
 
+from tests.documents.support import add_meeting, add_positions_and_sign_ins, pdf_pages, pdf_text
+from tests.support import build_world, issue, login
 from yishi import i18n
-from yishi.documents import labels
 from yishi.actions.tables import Action, ActionUpdate
+from yishi.documents import labels
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem
-from tests.documents.support import add_meeting, add_positions_and_sign_ins, pdf_pages, pdf_text
-from tests.support import build_world, login, issue
 
 PAGE = "第{}页/共{}页"
 

@@ -1,10 +1,10 @@
 """A document is rendered only when its data changed; otherwise the stored
 bytes are served. A change makes a new version that supersedes the old one."""
 
-from yishi.documents.tables import IssuedDocument
-from yishi.meetings.tables import AgendaItem, Attendance
 from tests.documents.support import add_meeting, pdf_text
 from tests.support import build_world, issue, login, post
+from yishi.documents.tables import IssuedDocument
+from yishi.meetings.tables import AgendaItem, Attendance
 
 
 async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(client):

@@ -4,7 +4,7 @@ quorum, rule wording and shares in one place each, so they agree."""
 from __future__ import annotations
 
 from tests.documents.support import add_meeting, pdf_text
-from tests.support import build_world, login, text_of, issue
+from tests.support import build_world, issue, login, text_of
 from yishi.meetings.tables import AgendaItem, Attendance
 from yishi.roster.tables import Household
 from yishi.voting import labels

@@ -3,9 +3,9 @@ outside their compounds nothing exists; voter slips need household links too."""
 
 import pytest
 
-from yishi.documents.tables import IssuedDocument
 from tests.documents.support import add_meeting
-from tests.support import build_world, login, post, issue
+from tests.support import build_world, issue, login, post
+from yishi.documents.tables import IssuedDocument
 
 ISSUE = [
     ("admin", 200),

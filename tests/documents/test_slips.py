@@ -2,11 +2,11 @@
 
 import re
 
+from tests.documents.support import building_id, pdf_pages, pdf_text
+from tests.support import build_world, login, post, text_of
 from yishi.accounts.service import household_for_token, issue_household_link
 from yishi.audit.tables import AuditEntry
 from yishi.documents.tables import IssuedDocument
-from tests.documents.support import building_id, pdf_pages, pdf_text
-from tests.support import build_world, login, post, text_of
 
 TOKEN = re.compile(r"/h/([A-Za-z0-9_-]{20,})")
 

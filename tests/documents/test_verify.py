@@ -1,9 +1,9 @@
 """The public verify page: the facts of an issued document, and an upload that
 matches only the issued bytes."""
 
-from yishi.meetings.tables import Attendance
 from tests.documents.support import add_meeting
-from tests.support import build_world, login, post, text_of, issue
+from tests.support import build_world, issue, login, post, text_of
+from yishi.meetings.tables import Attendance
 
 
 async def issue_notice(client, world):

@@ -1,11 +1,11 @@
 """Documents of the vote: numbered paper ballots, the results announcement,
 and the minutes with each vote's figures and bar chart."""
 
+from tests.documents.support import add_ballot, add_meeting, pdf_pages, pdf_text
+from tests.support import build_world, issue, login
 from yishi import i18n
 from yishi.documents import labels
 from yishi.meetings.tables import AgendaItem, Meeting
-from tests.documents.support import add_ballot, add_meeting, pdf_pages, pdf_text
-from tests.support import build_world, login, issue
 
 CHOICES = {"1-1-101": "yes", "1-1-102": "yes", "1-1-201": "yes", "2-1-101": "yes", "2-1-102": "no"}
 

@@ -4,6 +4,7 @@ projector whose connection dropped shows the current tally when it is back."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -76,10 +77,8 @@ class DroppableProxy:
     def _close(self, end: socket.socket) -> None:
         with self.lock:
             self.sockets.discard(end)
-        try:
+        with contextlib.suppress(OSError):
             end.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         end.close()
 
     def drop(self) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from tests.support import World, post
 from yishi.meetings.flow import LOCAL_TZ
 from yishi.proposals.tables import Proposal
-from tests.support import World, post
 
 
 def local_in(days: float = 0, hours: float = 0) -> str:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from yishi.meetings.tables import Addendum, AgendaItem, Meeting
 from tests.meetings.helpers import add_item, convene, meeting_form, proposal, publish
 from tests.support import build_world, login, post, text_of
+from yishi.meetings.tables import Addendum, AgendaItem, Meeting
 
 
 async def closed_meeting(client, world):

@@ -2,10 +2,10 @@
 
 import pytest
 
-from yishi.audit.tables import AuditEntry
-from yishi.meetings.tables import AgendaItem, Comment
 from tests.meetings.helpers import add_item, convene, proposal, publish
 from tests.support import build_world, login, post, text_of
+from yishi.audit.tables import AuditEntry
+from yishi.meetings.tables import AgendaItem, Comment
 
 
 async def published_meeting(client, world, compound="alpha", **kwargs):

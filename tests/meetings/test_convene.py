@@ -2,11 +2,11 @@
 
 import pytest
 
+from tests.meetings.helpers import convene, local_in, meeting_form
+from tests.support import build_world, login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import Invitation, Meeting
 from yishi.roster.tables import Compound, Party
-from tests.meetings.helpers import convene, local_in, meeting_form
-from tests.support import build_world, login, post, text_of
 
 
 async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_parties_by_default(client):

@@ -1,9 +1,9 @@
 """Publishing the notice: notice periods, urgent reasons, owners' decisions, changes afterwards."""
 
-from yishi.audit.tables import AuditEntry
-from yishi.meetings.tables import AgendaItem, Meeting
 from tests.meetings.helpers import add_item, convene, local_in, meeting_form, proposal, publish
 from tests.support import build_world, login, post, text_of
+from yishi.audit.tables import AuditEntry
+from yishi.meetings.tables import AgendaItem, Meeting
 
 
 async def bench_meeting_in(client, world, hours):

@@ -2,11 +2,11 @@
 
 import pytest
 
+from tests.meetings.helpers import add_item, convene, proposal
+from tests.support import build_world, login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import AgendaItem, Position
 from yishi.roster.tables import Party
-from tests.meetings.helpers import add_item, convene, proposal
-from tests.support import build_world, login, post, text_of
 
 
 async def tripartite_item(client, world, kind="tripartite"):

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.meetings.helpers import add_item, convene, proposal, publish
+from tests.support import build_world, login, post, text_of
 from yishi.meetings.tables import Attendance, Meeting
 from yishi.meetings.views import door_key
 from yishi.roster.tables import Household, Party
-from tests.meetings.helpers import add_item, convene, proposal, publish
-from tests.support import build_world, login, post, text_of
 
 
 async def published_meeting(client, world, kind="bench_meeting", hours=1.0, **kwargs):

@@ -3,13 +3,13 @@ threshold is recorded once."""
 
 import asyncio
 
+from tests.proposals.steps import identify, number_in, propose
+from tests.support import build_world
 from yishi.accounts.residents import identity_of
 from yishi.errors import Conflict
 from yishi.proposals import service
 from yishi.proposals.tables import ProposalEvent, Second
 from yishi.roster import service as roster
-from tests.proposals.steps import identify, number_in, propose
-from tests.support import build_world
 
 
 async def test_two_simultaneous_seconds_of_one_household_count_once(client):

@@ -33,12 +33,12 @@ def test_jpeg_png_and_webp_photos_are_accepted_in_their_own_format(fmt):
 
 
 def test_a_gif_is_refused_even_though_it_is_an_image():
-    with pytest.raises(photos.PhotoRefused, match="animation.gif"):
+    with pytest.raises(photos.PhotoRefused, match=r"animation\.gif"):
         photos.prepare_photo(image_bytes("GIF"), "animation.gif")
 
 
 def test_a_text_file_named_like_a_photo_is_refused_by_its_content():
-    with pytest.raises(photos.PhotoRefused, match="fake.jpg"):
+    with pytest.raises(photos.PhotoRefused, match=r"fake\.jpg"):
         photos.prepare_photo(b"<html>not a picture</html>", "fake.jpg")
 
 

@@ -4,10 +4,10 @@ import io
 
 from PIL import Image
 
-from yishi.proposals.tables import Proposal, ProposalEvent, ProposalPhoto, Second
-from yishi.roster.tables import Compound
 from tests.proposals.steps import PROPOSAL, identify, number_in, png, propose
 from tests.support import build_world, post, text_of
+from yishi.proposals.tables import Proposal, ProposalEvent, ProposalPhoto, Second
+from yishi.roster.tables import Compound
 
 
 async def test_a_resident_proposes_with_a_photo_and_neighbours_read_it_on_the_public_page(client):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from yishi.proposals.tables import Proposal, ProposalEvent, Second
 from tests.proposals.steps import PROPOSAL, current_stage, identify, number_in, propose
 from tests.support import build_world, login, post, text_of
+from yishi.proposals.tables import Proposal, ProposalEvent, Second
 
 VIEW = [
     ("admin", "alpha", 200),

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.proposals.steps import current_stage, identify, number_in, propose
+from tests.support import build_world, login, post, text_of
 from yishi.meetings.tables import AgendaItem, Meeting
 from yishi.proposals import service
 from yishi.proposals.tables import Proposal
-from tests.proposals.steps import current_stage, identify, number_in, propose
-from tests.support import build_world, login, post, text_of
 
 
 async def accepted_proposal(client) -> dict:

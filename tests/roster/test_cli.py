@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import run_in_thread
+from tests.support import build_world
 from yishi.accounts.attempts import ClientAddress
 from yishi.cli import main
 from yishi.roster.tables import Household
-from tests.conftest import run_in_thread
-from tests.support import build_world
 
 
 @pytest.fixture

@@ -349,7 +349,7 @@ def test_export_guards_building_unit_and_owner_key_too_and_reads_them_back_exact
 
 @pytest.mark.parametrize("invisible", ["\ufeff", "\x00", "\x1b", "\u200b", "\u202e"])
 def test_an_invisible_character_is_refused_with_its_line(invisible: str) -> None:
-    data = f"楼栋,房号,专有部分面积\n1,101,90\n{invisible}1,102,90\n".encode("utf-8")
+    data = f"楼栋,房号,专有部分面积\n1,101,90\n{invisible}1,102,90\n".encode()
     parsed = parse_roster(data)
     assert not parsed.rows and [e.line for e in parsed.errors] == [3]
     assert "invisible character" in parsed.errors[0].message

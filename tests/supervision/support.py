@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from yishi.accounts.service import issue_household_link
-from yishi.actions import service as actions
 from tests.actions.support import decided_meeting, drafted_action, principal
 from tests.support import World
+from yishi.accounts.service import issue_household_link
+from yishi.actions import service as actions
 
 
 async def as_household(client: AsyncClient, world: World, key: str) -> None:

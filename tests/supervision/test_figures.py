@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.supervision import figures as fig
-from yishi.supervision.figures import ActionFact, Ratio, RatingFact
+from yishi.supervision.figures import ActionFact, RatingFact, Ratio
 
 TODAY = date(2026, 6, 15)
 

@@ -5,14 +5,14 @@ import io
 import pytest
 from PIL import Image
 
+from tests.actions.support import decided_meeting, drafted_action
+from tests.supervision.support import as_household, done_action
+from tests.support import build_world, login, post, text_of
 from yishi.accounts.residents import identity_of
 from yishi.actions.tables import Action
 from yishi.errors import NotFound
 from yishi.supervision import service
 from yishi.supervision.tables import Escalation, Objection, ObjectionPhoto
-from tests.actions.support import decided_meeting, drafted_action
-from tests.supervision.support import as_household, done_action
-from tests.support import build_world, login, post, text_of
 
 URL = "/c/alpha/board/actions/1/objection"
 

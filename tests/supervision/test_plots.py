@@ -35,6 +35,6 @@ def test_every_bar_stays_inside_the_drawing(pairs):
     ratios = [(str(i), Ratio(min(p, w), w)) for i, (p, w) in enumerate(pairs)]
     for chart in (plots.column_chart(ratios), plots.bar_chart(ratios)):
         for bar in chart.bars:
-            assert 0 <= bar.x and bar.x + bar.width <= chart.width
-            assert 0 <= bar.y and bar.y + bar.height <= chart.height
+            assert bar.x >= 0 and bar.x + bar.width <= chart.width
+            assert bar.y >= 0 and bar.y + bar.height <= chart.height
             assert bar.width >= 0 and bar.height >= 0

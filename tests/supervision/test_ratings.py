@@ -2,12 +2,12 @@
 
 import pytest
 
-from yishi.actions.tables import Action, StatusChange
-from yishi.roster.tables import Compound
-from yishi.supervision.tables import Escalation, Rating
 from tests.actions.support import decided_meeting, drafted_action
 from tests.supervision.support import as_household, done_action
 from tests.support import build_world, login, post, text_of
+from yishi.actions.tables import Action, StatusChange
+from yishi.roster.tables import Compound
+from yishi.supervision.tables import Escalation, Rating
 
 URL = "/c/alpha/board/actions/1/rating"
 

@@ -41,7 +41,7 @@ def test_a_compound_can_set_its_own_share_and_minimum():
     assert rules.should_reopen(counts(7, 0, 3), share)  # 3/10 > 1/5
 
 
-@pytest.mark.parametrize("bad", [dict(denominator=0), dict(numerator=-1), dict(min_ratings=0)])
+@pytest.mark.parametrize("bad", [{"denominator": 0}, {"numerator": -1}, {"min_ratings": 0}])
 def test_a_nonsense_share_is_refused(bad):
     with pytest.raises(ValueError):
         ReopenShare(**bad)

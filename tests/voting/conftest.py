@@ -10,7 +10,6 @@ import pytest
 from litestar import Litestar
 
 from tests.conftest import BASE_URL
-
 from tests.support import World, build_world
 from yishi.i18n import language
 

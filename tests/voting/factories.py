@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
+from tests.support import World
 from yishi.meetings.tables import AgendaItem, Attendance, Invitation, Meeting
 from yishi.roster.tables import Household, Party
-
-from tests.support import World
 
 
 async def make_meeting(

@@ -9,7 +9,7 @@ import pytest
 from tests.support import World
 from tests.voting.factories import invite_parties, make_item, make_meeting, set_owner, sign_in
 from yishi.audit import service as audit
-from yishi.errors import Conflict, DomainError, FormErrors, Forbidden, NotFound
+from yishi.errors import Conflict, DomainError, Forbidden, FormErrors, NotFound
 from yishi.i18n import language
 from yishi.roster.tables import Compound, Household
 from yishi.voting import service

@@ -40,7 +40,7 @@ async def test_the_projector_shows_the_item_being_voted_its_tally_and_a_qr_code_
     assert response.status_code == 200
     html = response.text
     assert "是否在3号楼东侧加装电动车充电桩" in html
-    assert 'sse-connect="/meetings/%d/screen/stream"' % meeting in html
+    assert f'sse-connect="/meetings/{meeting}/screen/stream"' in html
     assert "<strong>1</strong> / 6" in html  # one of the compound's six households
     assert 'data-choice="yes"' in html and "1 · 100.0%" in html
     assert 'class="screen-qr"' in html and "<svg" in html.split('class="screen-qr"', 1)[1]

@@ -211,14 +211,14 @@ def test_two_thirds_passes_ordinary_but_not_special() -> None:
 
 
 def test_developer_units_count_as_one_owner() -> None:
-    developer = {n: "developer" for n in range(4, 11)}
+    developer = dict.fromkeys(range(4, 11), "developer")
     roll = roll_of(*["100"] * 10, owner_keys=developer)
     result = tally(roll, [], Rule.CIVIL_CODE_ORDINARY)
     assert (result.total_owners, result.total_area) == (4, 100000)
 
 
 def test_developer_alone_holding_most_area_does_not_meet_owner_participation() -> None:
-    developer = {n: "developer" for n in range(4, 11)}
+    developer = dict.fromkeys(range(4, 11), "developer")
     roll = roll_of(*["100"] * 10, owner_keys=developer)
     result = tally(roll, [Vote("u7", YES)], Rule.CIVIL_CODE_ORDINARY)
     assert (result.participating_area, result.participating_owners) == (70000, 1)
@@ -554,7 +554,7 @@ def passes_by_fractions(rule: Rule, roll: list[RollEntry], votes: list[Vote]) ->
     """The rules read straight from DESIGN.md in rational arithmetic."""
     groups = owner_groups(roll, rule)
     owner_of = {voter: owner for owner, units in groups.items() for voter in units}
-    area = {owner: 0 for owner in groups}
+    area = dict.fromkeys(groups, 0)
     for entry in roll:
         area[owner_of[entry.voter]] += entry.area
     choice = {owner_of[vote.voter]: vote.choice for vote in votes}

@@ -114,18 +114,22 @@ async def test_a_vote_through_one_worker_updates_a_live_screen_on_another(
     second = await issue_household_link(world.households["alpha:1-1-102"], None)
 
     with workers(settings, tmp_path, 2) as (voting_worker, screen_worker):
-        async with httpx.AsyncClient(base_url=screen_worker, timeout=10) as screen:
-            async with aconnect_sse(screen, "GET", f"/c/alpha/ballots/{ballot_id}/stream") as source:
-                events = source.aiter_sse()
-                current = await asyncio.wait_for(anext(events), 10)
-                assert yes_value(current.data).startswith("0 ·")
-                await cast_through(voting_worker, first, ballot_id, "yes")
-                update = await asyncio.wait_for(anext(events), 5)
-                assert yes_value(update.data) == "1 · 100.0%"
+        async with (
+            httpx.AsyncClient(base_url=screen_worker, timeout=10) as screen,
+            aconnect_sse(screen, "GET", f"/c/alpha/ballots/{ballot_id}/stream") as source,
+        ):
+            events = source.aiter_sse()
+            current = await asyncio.wait_for(anext(events), 10)
+            assert yes_value(current.data).startswith("0 ·")
+            await cast_through(voting_worker, first, ballot_id, "yes")
+            update = await asyncio.wait_for(anext(events), 5)
+            assert yes_value(update.data) == "1 · 100.0%"
 
         # A screen that (re)connects after more votes is sent the tally as it stands.
         await cast_through(voting_worker, second, ballot_id, "no")
-        async with httpx.AsyncClient(base_url=screen_worker, timeout=10) as screen:
-            async with aconnect_sse(screen, "GET", f"/c/alpha/ballots/{ballot_id}/stream") as source:
-                current = await asyncio.wait_for(anext(source.aiter_sse()), 10)
-                assert yes_value(current.data) == "1 · 50.0%"
+        async with (
+            httpx.AsyncClient(base_url=screen_worker, timeout=10) as screen,
+            aconnect_sse(screen, "GET", f"/c/alpha/ballots/{ballot_id}/stream") as source,
+        ):
+            current = await asyncio.wait_for(anext(source.aiter_sse()), 10)
+            assert yes_value(current.data) == "1 · 50.0%"

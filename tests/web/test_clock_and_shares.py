@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from yishi import clock
 from yishi.meetings import flow
-from yishi.proposals.support import owner_support, Unit
+from yishi.proposals.support import Unit, owner_support
 from yishi.shares import format_share, percent_figure, share_tenths
 from yishi.supervision.figures import Ratio
 from yishi.voting import service

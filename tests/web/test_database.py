@@ -4,10 +4,10 @@ import asyncio
 
 import pytest
 
+from tests.support import build_world
 from yishi import db
 from yishi.accounts import service
 from yishi.accounts.tables import HouseholdLink
-from tests.support import build_world
 
 
 async def test_many_concurrent_writers_never_see_database_is_locked(client, settings):

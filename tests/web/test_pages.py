@@ -1,4 +1,3 @@
-from yishi.settings import Settings
 from tests.support import text_of
 
 

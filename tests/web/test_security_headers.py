@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import BASE_URL
 from tests.support import build_world, login
 from yishi.actions.views import file_response
 from yishi.app import create_app

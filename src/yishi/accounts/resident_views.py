@@ -9,10 +9,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from yishi.accounts import residents
-from yishi.accounts.residents import HouseholdIdentity
-from yishi.accounts import attempts
+from yishi.accounts import attempts, residents
 from yishi.accounts.attempts import TooManyAttempts
+from yishi.accounts.residents import HouseholdIdentity
 from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
 from yishi.roster import service as roster

@@ -7,8 +7,8 @@ session; ``provide_household`` reads it back on later requests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from litestar import Request

@@ -7,11 +7,10 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
-
+from yishi import clock, db
 from yishi.accounts import attempts, passwords
 from yishi.accounts.permissions import Principal, Role
 from yishi.accounts.tables import HouseholdLink, RoleGrant, StaffUser
-from yishi import clock, db
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _

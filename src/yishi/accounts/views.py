@@ -9,16 +9,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from yishi.accounts import attempts
+from yishi.accounts import attempts, service
 from yishi.accounts.attempts import ClientAddress
-from yishi.accounts.sessions import start_new_session
-from yishi.web.security import secure_cookies
-from yishi.accounts import service
 from yishi.accounts.permissions import Principal
+from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
 from yishi.i18n import gettext as _
 from yishi.web.language import COOKIE
 from yishi.web.pages import safe_next
+from yishi.web.security import secure_cookies
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

@@ -16,9 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from yishi.forms import whole_number
 from yishi import clock
-from yishi.photos import off_loop
 from yishi.accounts.permissions import Capability, Principal, Role
 from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.actions import evidence, flow, timeline
@@ -28,11 +26,13 @@ from yishi.actions.outcome import item_outcome
 from yishi.actions.tables import Action, ActionUpdate, Evidence, StatusChange
 from yishi.audit import service as audit
 from yishi.db import write_transaction
-from yishi.errors import FormErrors, Forbidden, NotFound
+from yishi.errors import Forbidden, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.live import channels
 from yishi.meetings.tables import AgendaItem, Meeting
+from yishi.photos import off_loop
 from yishi.roster.tables import PARTY_LABELS, Community, Compound, Party, PartyKind
 
 COMMUNITY = "community"
@@ -681,9 +681,11 @@ async def my_open_actions(principal: Principal, today: date | None = None) -> Ur
     mine = []
     for row in rows:
         roles = principal.roles_by_compound.get(row["compound"], frozenset())
-        if Role.SECRETARY in roles or row["responsible"] == principal.user_id:
-            mine.append(row)
-        elif Role.COMMUNITY_ADMIN not in roles and await may_update(principal, row):
+        if (
+            Role.SECRETARY in roles
+            or row["responsible"] == principal.user_id
+            or (Role.COMMUNITY_ADMIN not in roles and await may_update(principal, row))
+        ):
             mine.append(row)
     return group_by_urgency([_decorate(r, today) for r in mine])
 

@@ -3,10 +3,9 @@ with its progress updates and evidence, and the live list on the home page."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile

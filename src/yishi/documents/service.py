@@ -23,9 +23,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from yishi import clock, db, i18n
 from yishi.accounts.permissions import Principal
 from yishi.audit import service as audit
-from yishi import clock, db, i18n
 from yishi.db import write_transaction
 from yishi.documents import kinds, qr, render
 from yishi.documents.kinds import DocumentKind, Source

@@ -17,18 +17,18 @@ from yishi import clock
 from yishi.accounts.tables import PartyMember, StaffUser
 from yishi.actions import flow as action_flow
 from yishi.actions.tables import Action, ActionUpdate
+from yishi.clock import LOCAL_TZ
+from yishi.codes import natural_key
 from yishi.documents import labels, votes
-from yishi.shares import format_share, share_tenths
 from yishi.documents.kinds import DocumentKind, Source, register
 from yishi.errors import DomainError, FormErrors, NotFound
-from yishi.meetings import flow as meetings_flow
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
+from yishi.meetings import flow as meetings_flow
 from yishi.meetings.tables import Addendum, AgendaItem, Attendance, Comment, Invitation, Meeting, Position
 from yishi.roster.service import unit_label
 from yishi.roster.tables import Building, Compound, Household, Party, PartyKind
-from yishi.clock import LOCAL_TZ
-from yishi.codes import natural_key
+from yishi.shares import format_share, share_tenths
 from yishi.spreadsheet import guard
 
 PUBLISHED, CLOSED = "published", "closed"
@@ -201,7 +201,7 @@ async def load_meeting_notice(meeting_id: int, _variant: str) -> Source:
     meeting = facts["meeting"]
     facts["invitations"] = await invitations_of(meeting_id)
     facts["parties"] = await parties_of(meeting["compound"])
-    items = [i for i in facts["items"]]
+    items = list(facts["items"])
     return Source(
         compound_id=meeting["compound"],
         compound_name=facts["compound"]["name"],

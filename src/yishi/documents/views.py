@@ -13,12 +13,12 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
-from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.documents import kinds, labels, qr, service, slips, sources
 from yishi.documents.kinds import DocumentKind
 from yishi.errors import FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import current_language
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
@@ -241,9 +241,7 @@ class DocumentsController(Controller):
         require_kind(principal, slips.SLIPS, compound["id"])
         building = (data.get("building") or "").strip()
         errors = {}
-        if building not in ("all", "") and whole_number(building) is None:
-            errors["building"] = _("Choose a building or the whole compound.")
-        elif building == "":
+        if (building not in ("all", "") and whole_number(building) is None) or building == "":
             errors["building"] = _("Choose a building or the whole compound.")
         if data.get("confirm") != "yes":
             errors["confirm"] = _("Tick the box to confirm that the old links of these households will stop working.")

@@ -36,7 +36,7 @@ async def _shared_render(topic: str, view: str, message_id: str, render: Render)
             _renders.popitem(last=False)
         try:
             future.set_result(await render())
-        except Exception as error:  # noqa: BLE001 - handed to every waiting screen
+        except Exception as error:
             future.set_exception(error)
             _renders.pop(key, None)
     return await asyncio.shield(future)
@@ -79,7 +79,7 @@ async def _render_next(key: tuple[str, str], slot: _Snapshot, render: Render) ->
     slot.running = future
     try:
         future.set_result(await render())
-    except Exception as error:  # noqa: BLE001 - handed to every waiting screen
+    except Exception as error:
         future.set_exception(error)
     finally:
         slot.running = None

@@ -14,9 +14,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from yishi.forms import whole_number
-from yishi.i18n import N_
-from yishi.i18n import gettext as _
 from yishi.clock import (  # noqa: F401 - the meetings package reads local time through flow
     LOCAL_TZ,
     local_input,
@@ -26,6 +23,9 @@ from yishi.clock import (  # noqa: F401 - the meetings package reads local time 
     parse_local_datetime,
     start_of_local_day,
 )
+from yishi.forms import whole_number
+from yishi.i18n import N_
+from yishi.i18n import gettext as _
 from yishi.shares import percent_figure
 from yishi.voting.rules import ABSTAIN, RULE_LABELS, Rule
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from yishi.forms import whole_number
 from yishi import clock, db
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal, Role
@@ -19,6 +18,7 @@ from yishi.accounts.tables import PartyMember, RoleGrant, StaffUser
 from yishi.audit import service as audit
 from yishi.db import write_transaction
 from yishi.errors import Conflict, DomainError, Forbidden, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import gettext as _
 from yishi.meetings import flow, topics
 from yishi.meetings.flow import ITEM_DECISION, Kind

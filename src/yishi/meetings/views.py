@@ -32,11 +32,11 @@ from litestar.datastructures import FormMultiDict
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.errors import DomainError, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.meetings import flow, service, topics
@@ -135,7 +135,7 @@ def labels() -> dict[str, Any]:
 
 
 def _form_values(form: FormMultiDict) -> dict[str, str]:
-    return {key: form.get(key) or "" for key in form.keys()}
+    return {key: form.get(key) or "" for key in form}
 
 
 def _meeting_form(form: FormMultiDict) -> service.MeetingForm:

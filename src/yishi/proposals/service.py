@@ -15,13 +15,13 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from yishi.forms import whole_number
 from yishi import clock, db, photos
 from yishi.accounts.permissions import Principal
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.audit import service as audit
 from yishi.db import write_transaction
 from yishi.errors import Conflict, Forbidden, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import gettext as _
 from yishi.meetings.tables import AgendaItem
 from yishi.proposals import flow

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from yishi.codes import natural_key
 from yishi import clock
+from yishi.codes import natural_key
 from yishi.db import write_transaction
 from yishi.errors import NotFound
 from yishi.i18n import gettext as _

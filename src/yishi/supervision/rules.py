@@ -83,7 +83,7 @@ class RatingCounts:
 
     @classmethod
     def of(cls, verdicts: Iterable[str]) -> RatingCounts:
-        counts = {verdict: 0 for verdict in Verdict}
+        counts = dict.fromkeys(Verdict, 0)
         for verdict in verdicts:
             counts[Verdict(verdict)] += 1
         return cls(

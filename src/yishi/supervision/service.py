@@ -13,27 +13,26 @@ shown at a level it has outgrown.
 from __future__ import annotations
 
 import sqlite3
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from yishi import clock
-from yishi.photos import off_loop
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
-from yishi.actions import evidence, flow
+from yishi.actions import evidence, flow, timeline
 from yishi.actions import service as actions
-from yishi.actions import timeline
 from yishi.actions.flow import Status
 from yishi.actions.tables import Action
 from yishi.audit import service as audit
 from yishi.db import write_transaction
-from yishi.errors import Conflict, FormErrors, Forbidden, NotFound
+from yishi.errors import Conflict, Forbidden, FormErrors, NotFound
 from yishi.i18n import gettext as _
+from yishi.photos import off_loop
 from yishi.roster.tables import Community, Compound
 from yishi.supervision import figures as fig
 from yishi.supervision import rules

@@ -22,7 +22,6 @@ from yishi.voting.rules import (
     Rule,
 )
 
-
 RULE_THRESHOLDS = {
     Rule.MAJORITY_OF_CAST: N_(
         "Passes when yes ballots are more than half of the ballots cast (abstentions are cast ballots)."

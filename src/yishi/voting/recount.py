@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from yishi.spreadsheet import guard, unguard
 from yishi.errors import DomainError
+from yishi.spreadsheet import guard, unguard
 from yishi.voting.rules import (
     RollEntry,
     Rule,

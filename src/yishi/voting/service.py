@@ -29,14 +29,14 @@ from typing import Any
 
 from asyncpg.exceptions import UniqueViolationError
 
-from yishi.forms import whole_number
 from yishi import clock, db, i18n
-from yishi.codes import natural_key
 from yishi.accounts.tables import StaffUser
 from yishi.areas import format_area
 from yishi.audit import service as audit
+from yishi.codes import natural_key
 from yishi.db import write_transaction
-from yishi.errors import Conflict, DomainError, FormErrors, Forbidden, NotFound
+from yishi.errors import Conflict, DomainError, Forbidden, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import gettext as _
 from yishi.i18n import ngettext
 from yishi.live import channels
@@ -665,18 +665,18 @@ async def _cast_once(
         raise FormErrors({"serial": _("Paper ballot no. %(serial)s was already entered.", serial=serial)})
     if channel == PROXY:
         await _check_proxy_cap(ballot, entry, holder)
-    recorded = dict(
-        ballot=ballot_id,
-        roll_entry=entry["id"],
-        voter_key=entry["voter_key"],
-        stream=stream,
-        channel=channel,
-        paper_serial=serial,
-        proxy_holder=holder,
-        proxy_authorization=authorization,
-        recorded_by=actor,
-        recorded_at=at,
-    )
+    recorded = {
+        "ballot": ballot_id,
+        "roll_entry": entry["id"],
+        "voter_key": entry["voter_key"],
+        "stream": stream,
+        "channel": channel,
+        "paper_serial": serial,
+        "proxy_holder": holder,
+        "proxy_authorization": authorization,
+        "recorded_by": actor,
+        "recorded_at": at,
+    }
     if ballot["secret"]:
         code = receipts.new_secret_code()
         await BallotVote.insert(BallotVote(**recorded, receipt_check=receipts.check_value(code)))

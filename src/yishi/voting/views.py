@@ -5,8 +5,8 @@ under ``/c/{code}/results/{id}`` (with the recount files)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from urllib.parse import quote
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -15,12 +15,12 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from yishi.forms import whole_number
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.audit import service as audit
-from yishi.errors import DomainError, FormErrors, Forbidden, NotFound
+from yishi.errors import DomainError, Forbidden, FormErrors, NotFound
+from yishi.forms import whole_number
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.roster.tables import Building

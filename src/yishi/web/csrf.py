@@ -21,12 +21,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import ClassVar
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.datastructures.cookie import Cookie
 from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import AbstractMiddleware, DefineMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Scopes, Send
 from litestar.utils.scope.state import ScopeState
 
 from yishi.accounts.sessions import csrf_binding
@@ -57,7 +59,7 @@ def token_is_good(secret: str, token: str | None, binding: str) -> bool:
 class SessionCSRFMiddleware(AbstractMiddleware):
     """Runs inside the session middleware, so the session is loaded already."""
 
-    scopes = {ScopeType.HTTP}
+    scopes: ClassVar[Scopes] = {ScopeType.HTTP}
 
     def __init__(self, app: ASGIApp, *, secret: str, secure: bool, exclude: list[str]) -> None:
         super().__init__(app, exclude=exclude)

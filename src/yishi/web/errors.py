@@ -17,8 +17,8 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from yishi.errors import DomainError
 from yishi import i18n
+from yishi.errors import DomainError
 from yishi.i18n import gettext as _
 from yishi.web.language import language_from_scope
 

@@ -19,7 +19,7 @@ def language_from_scope(scope: Scope, default: str) -> str:
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie means "no choice"
+            except Exception:
                 return default
             morsel = cookie.get(COOKIE)
             if morsel and morsel.value in LANGUAGES:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
 from yishi import clock, i18n
-from yishi.areas import format_area
 from yishi.accounts.permissions import ROLE_LABELS, Role
+from yishi.areas import format_area
 from yishi.roster.tables import PARTY_LABELS
 from yishi.settings import PROJECT_ROOT, Settings
 
