@@ -26,6 +26,7 @@ test: setup test-system-deps lint
 lint: setup
 	$(PY) -m ruff check src tests bench
 	$(PY) -m ruff format --check src tests bench
+	$(VENV)/bin/lint-imports --no-cache
 
 setup: system-deps $(STAMP) $(VENDOR) catalogs
 

@@ -1,4 +1,4 @@
-"""Reading what a form sent: whole numbers and ids, never trusted. Pure."""
+"""Reading what a form sent: whole numbers and ids, and where to go next; never trusted. Pure."""
 
 from __future__ import annotations
 
@@ -13,3 +13,10 @@ def whole_number(text: object, *, maximum: int = MAX_ID) -> int | None:
         return None
     number = int(value)
     return number if number <= maximum else None
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only same-site paths: never send a person to another site after a form."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback

@@ -71,6 +71,11 @@ class SignedIn:
 
 
 @dataclass(frozen=True)
+class SignedOut:
+    """Anyone; it ends the session and leads to the login page."""
+
+
+@dataclass(frozen=True)
 class Staff:
     """Staff holding ``capability`` in the compound of the address; with
     ``buildings``, a grid worker only for its buildings (the filled ids are
@@ -97,13 +102,13 @@ class Household:
     which household they are."""
 
 
-Rule = Public | SignedIn | Staff | CommunityStaff | Household
+Rule = Public | SignedIn | SignedOut | Staff | CommunityStaff | Household
 C = Capability
 
 RULES: dict[str, Rule] = {
     # The site, signing in and out.
     "GET /healthz": Public(),
-    "GET /": Public(),  # staff's work, or the way in for everyone else
+    "GET /": SignedIn(),
     "GET /favicon.ico": Public(),
     "GET /apple-touch-icon.png": Public(),
     "GET /apple-touch-icon-precomposed.png": Public(),
@@ -112,7 +117,7 @@ RULES: dict[str, Rule] = {
     "POST /language": Public(),
     "GET /login": Public(),
     "POST /login": Public(),
-    "POST /logout": Public(),
+    "POST /logout": SignedOut(),
     "GET /account/password": SignedIn(),
     "POST /account/password": SignedIn(),
     # Households.
@@ -415,7 +420,7 @@ def outcome(response: httpx.Response) -> str:
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         location = response.headers["location"]
-        if location.startswith("/login?"):
+        if location == "/login" or location.startswith("/login?"):
             return "login"
         if re.match(r"^/c/[^/]+/me(\?|$)", location):
             return "identify"
@@ -531,6 +536,8 @@ def expected(rule: Rule, principal: str, target: str | None) -> str:
     staff = STAFF_ROLES.get(principal)
     if isinstance(rule, Public):
         return "ok"
+    if isinstance(rule, SignedOut):
+        return "login"
     if isinstance(rule, SignedIn):
         return "ok" if staff else "login"
     if isinstance(rule, Household):

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support import build_world, login
-from yishi.actions.views import file_response
+from yishi.actions.uploads import file_response
 from yishi.app import create_app
 from yishi.settings import Settings
 

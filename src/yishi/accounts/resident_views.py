@@ -14,8 +14,8 @@ from yishi.accounts.attempts import TooManyAttempts
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
+from yishi.forms import safe_next
 from yishi.roster import service as roster
-from yishi.web.pages import safe_next
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

@@ -14,9 +14,9 @@ from yishi.accounts.attempts import ClientAddress
 from yishi.accounts.permissions import Principal
 from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
+from yishi.forms import safe_next
 from yishi.i18n import gettext as _
 from yishi.web.language import COOKIE
-from yishi.web.pages import safe_next
 from yishi.web.security import secure_cookies
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.flash import flash
@@ -19,6 +17,7 @@ from yishi import i18n
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.actions import evidence, flow, home, service
+from yishi.actions.uploads import file_response, read_uploads, uploads_dir
 from yishi.errors import Conflict, FormErrors
 from yishi.i18n import gettext as _
 from yishi.live import channels
@@ -28,20 +27,6 @@ from yishi.supervision import service as supervision
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_UPLOAD_BODY = service.MAX_FILES * evidence.MAX_FILE_BYTES + 1024 * 1024
-
-
-def uploads_dir(request: Request[Any, Any, Any]) -> Path:
-    return request.app.state.settings.var_dir / "uploads"
-
-
-async def read_uploads(items: list[Any]) -> list[service.Upload]:
-    """The files of a form field (one, several, or none chosen)."""
-    uploads = []
-    for item in items:
-        if isinstance(item, UploadFile) and item.filename:
-            content = await item.read(evidence.MAX_FILE_BYTES + 1)
-            uploads.append(service.Upload(filename=item.filename, content=content))
-    return uploads
 
 
 def _text(data: Any, name: str) -> str:
@@ -244,23 +229,6 @@ async def action_page_context(principal: Principal, compound: dict[str, Any], nu
         "objection_values": {},
         "posted": "",
     }
-
-
-def file_response(folder: Path, path: str, download_name: str) -> Response[bytes]:
-    content = evidence.open_stored(folder, path)
-    if content is None:
-        raise service.not_found()
-    # A PDF is downloaded, never shown inside the site (it could carry scripts or links).
-    disposition = "attachment" if evidence.media_type(path) == evidence.PDF_MEDIA_TYPE else "inline"
-    return Response(
-        content,
-        media_type=evidence.media_type(path),
-        headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(download_name)}",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=86400",
-        },
-    )
 
 
 class MyActionsController(Controller):

@@ -18,7 +18,7 @@ from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.actions import evidence, flow
 from yishi.actions import service as actions
-from yishi.actions.views import file_response, read_uploads, uploads_dir
+from yishi.actions.uploads import file_response, read_uploads, uploads_dir
 from yishi.errors import FormErrors
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster

@@ -14,18 +14,12 @@ from yishi import db
 from yishi.accounts import service as accounts
 from yishi.accounts.dependencies import optional_principal
 from yishi.actions import home as actions_home
+from yishi.forms import safe_next
 from yishi.meetings import service as meetings
 from yishi.roster import service as roster
 from yishi.settings import LANGUAGES, PROJECT_ROOT
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
-
-
-def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only same-site paths: never send a person to another site after a form."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 class PagesController(Controller):
