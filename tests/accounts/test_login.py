@@ -46,6 +46,8 @@ async def test_a_form_without_its_csrf_token_is_refused(client):
     await build_world()
     response = await client.post("/login", data={"username": "sec_alpha", "password": "correct horse battery"})
     assert response.status_code == 403
+    roster = await client.get("/compounds/alpha/roster", follow_redirects=False)
+    assert roster.status_code in (302, 303) and roster.headers["location"].startswith("/login")
 
 
 async def test_changing_password_needs_the_current_one(client):
