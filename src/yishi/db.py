@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import io
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -21,6 +21,9 @@ from yishi import piccolo_conf
 from yishi.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# asyncpg sends at most 32,767 parameters in one statement and SQLite takes at
+# most 32,766 variables: an INSERT of many rows is sent in batches below that.
+MAX_PARAMETERS = 30_000
 
 
 def all_tables() -> list[type[Table]]:
@@ -29,6 +32,14 @@ def all_tables() -> list[type[Table]]:
     for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
         tables.extend(app_config.table_classes)
     return tables
+
+
+async def insert_many(table: type[Table], rows: Sequence[Table]) -> None:
+    """Insert ``rows`` in as few statements as the drivers allow (a roll of
+    10,000 households is several statements, in the caller's transaction)."""
+    per_statement = max(1, MAX_PARAMETERS // len(table._meta.columns))
+    for start in range(0, len(rows), per_statement):
+        await table.insert(*rows[start : start + per_statement])
 
 
 def create_engine(settings: Settings) -> Engine:

@@ -258,8 +258,8 @@ async def open_ballot(
             )
         ).returning(Ballot.id)
         ballot_id = created[0]["id"]
-        await BallotRollEntry.insert(
-            *[BallotRollEntry(ballot=ballot_id, position=n, **entry) for n, entry in enumerate(roll)]
+        await db.insert_many(
+            BallotRollEntry, [BallotRollEntry(ballot=ballot_id, position=n, **entry) for n, entry in enumerate(roll)]
         )
         if settings.secret:
             streams = (STREAM_COUNT,) if links_binding else (STREAM_COUNT, STREAM_CONSULTATION)
@@ -1429,8 +1429,9 @@ async def _rewrite_secret_choices(ballot_id: int) -> None:
     await SecretChoice.delete().where(SecretChoice.ballot == ballot_id)
     await SecretTally.delete().where(SecretTally.ballot == ballot_id)
     if rows:
-        await SecretChoice.insert(
-            *[
+        await db.insert_many(
+            SecretChoice,
+            [
                 SecretChoice(
                     id=_random_id(),
                     ballot=ballot_id,
@@ -1439,16 +1440,17 @@ async def _rewrite_secret_choices(ballot_id: int) -> None:
                     choice=r["choice"],
                 )
                 for r in rows
-            ]
+            ],
         )
     if sums:
-        await SecretTally.insert(
-            *[
+        await db.insert_many(
+            SecretTally,
+            [
                 SecretTally(
                     ballot=ballot_id, stream=r["stream"], choice=r["choice"], owners=r["owners"], area=r["area"]
                 )
                 for r in sums
-            ]
+            ],
         )
 
 
