@@ -9,6 +9,7 @@ from litestar import Litestar
 
 from tests.conftest import BASE_URL
 from tests.support import PASSWORD, build_world, login, post
+from yishi.accounts.service import issue_household_link
 
 NEW_PASSWORD = "a brand new password"
 
@@ -77,3 +78,16 @@ async def test_the_session_token_works_in_its_own_session(client: httpx.AsyncCli
     response = await change_password(client, token)
     assert response.status_code == 200 and "密码已修改" in response.text
     assert not await password_unchanged(app)
+
+
+async def test_opening_ones_own_link_again_keeps_the_forms_already_open(client: httpx.AsyncClient):
+    """A resident who opens the personal link a second time (another tab, the
+    chat message again) is the same household: the page open in the first tab
+    can still be sent."""
+    world = await build_world()
+    token = await issue_household_link(world.households["alpha:1-1-101"], None)
+    await client.get(f"/h/{token}")
+    session, form_token = client.cookies["yishi_session"], client.cookies["yishi_csrf"]
+    await client.get(f"/h/{token}")
+    assert client.cookies["yishi_session"] == session
+    assert client.cookies["yishi_csrf"] == form_token

@@ -83,6 +83,8 @@ def remember(request: Request[Any, Any, Any], identity: HouseholdIdentity) -> No
     """This browser now speaks for the household, in a new session (the staff
     login, if any, stays; another household's does not)."""
     session = dict(request.session) if request.scope.get("session") else {}
+    if session.get(SESSION_KEY) == identity.household_id and session.get(LINK_KEY) == identity.link_id:
+        return  # already this household, the same way: the open pages and their forms stay good
     session.pop(LINK_KEY, None)
     session[SESSION_KEY] = identity.household_id
     if identity.link_id is not None:
