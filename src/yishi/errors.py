@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from yishi.i18n import gettext as _
+
 
 class DomainError(Exception):
     """Something a person asked for cannot be done; ``message`` says why.
@@ -18,9 +20,13 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    """Missing, or outside the person's places (which must look the same)."""
+    """Missing, or outside the person's places (which must look the same);
+    without a message, it says so in the words every page uses."""
 
     status_code = 404
+
+    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+        super().__init__(message or _("This page does not exist or is not in your places."), field=field)
 
 
 class Forbidden(DomainError):

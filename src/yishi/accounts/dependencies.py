@@ -37,6 +37,6 @@ def require(principal: Principal, capability: Capability, compound_id: int) -> N
     do the thing gets a plain refusal.
     """
     if not principal.sees_compound(compound_id):
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     if not principal.can(capability, compound_id):
         raise Forbidden(_("Your role does not allow this here."))

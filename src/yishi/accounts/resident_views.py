@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from yishi.accounts import attempts, residents
@@ -16,8 +14,7 @@ from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
 from yishi.forms import safe_next
 from yishi.roster import service as roster
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from yishi.web.forms import Form
 
 
 class ResidentController(Controller):

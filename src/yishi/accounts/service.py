@@ -36,9 +36,11 @@ ROLE_SCOPE = {
 }
 
 
-def validate_new_password(password: str, field: str = "password") -> None:
+def password_problem(password: str) -> str | None:
+    """What is wrong with a new password, in words, or None (one rule for every form)."""
     if len(password) < passwords.MIN_LENGTH:
-        raise FormErrors({field: _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)})
+        return _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)
+    return None
 
 
 async def create_user(
@@ -52,8 +54,8 @@ async def create_user(
         errors["username"] = _("The user name %(name)s is taken.", name=username)
     if not display_name.strip():
         errors["display_name"] = _("Enter the person's name.")
-    if len(password) < passwords.MIN_LENGTH:
-        errors["password"] = _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)
+    if problem := password_problem(password):
+        errors["password"] = problem
     if errors:
         raise FormErrors(errors)
     rows = await StaffUser.insert(
@@ -159,8 +161,8 @@ async def change_password(user_id: int, current: str, new: str, repeat: str) -> 
     errors = {}
     if not passwords.verify_password(user["password_hash"], current):
         errors["current"] = _("The current password is wrong.")
-    if len(new) < passwords.MIN_LENGTH:
-        errors["new"] = _("The password needs at least %(n)d characters.", n=passwords.MIN_LENGTH)
+    if problem := password_problem(new):
+        errors["new"] = problem
     elif new != repeat:
         errors["repeat"] = _("The two new passwords differ.")
     if errors:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from yishi.accounts import attempts, service
@@ -16,10 +14,9 @@ from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
 from yishi.forms import safe_next
 from yishi.i18n import gettext as _
+from yishi.web.forms import Form
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def client_address(request: Request[Any, Any, Any]) -> ClientAddress:

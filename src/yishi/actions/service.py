@@ -32,7 +32,7 @@ from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.live import channels
 from yishi.meetings.tables import AgendaItem, Meeting
-from yishi.photos import off_loop
+from yishi.photos import Upload, off_loop
 from yishi.roster.tables import PARTY_LABELS, Community, Compound, Party, PartyKind
 
 COMMUNITY = "community"
@@ -50,10 +50,6 @@ MAX_TEXT = 4000
 MAX_FILES = 6
 MEETING_CLOSED = "closed"
 DECISION = "decision"
-
-
-def not_found() -> NotFound:
-    return NotFound(_("This page does not exist or is not in your places."))
 
 
 # Live updates ---------------------------------------------------------------
@@ -265,7 +261,7 @@ async def draft_action(
 ) -> dict[str, Any]:
     """Create an action for an adopted item; every field error at once."""
     if not principal.sees_compound(compound_id):
-        raise not_found()
+        raise NotFound()
     if not principal.can(Capability.ACTION_DRAFT, compound_id):
         raise Forbidden(_("Your role does not allow this here."))
     now = now or clock.now()
@@ -397,7 +393,7 @@ async def get_action(compound_id: int, number: int, today: date | None = None) -
         .first()
     )
     if row is None:
-        raise not_found()
+        raise NotFound()
     return _decorate(row, today or flow.local_today())
 
 
@@ -444,7 +440,7 @@ async def evidence_file(compound_id: int, evidence_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None or row["compound_id"] != compound_id:
-        raise not_found()
+        raise NotFound()
     return row
 
 
@@ -480,18 +476,12 @@ async def may_update(principal: Principal, action: dict[str, Any]) -> bool:
 
 async def check_may_update(principal: Principal, action: dict[str, Any]) -> None:
     if not principal.sees_compound(action["compound"]):
-        raise not_found()
+        raise NotFound()
     if not await may_update(principal, action):
         raise Forbidden(_("Only the responsible party and the secretary post updates on this action."))
 
 
 # Updates and moves ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    content: bytes
 
 
 async def check_uploads(uploads: list[Upload]) -> list[evidence.PreparedFile]:
@@ -522,7 +512,7 @@ async def post_update(
     now = now or clock.now()
     action = await action_by_id(action_id)
     if action is None:
-        raise not_found()
+        raise NotFound()
     await check_may_update(principal, action)
     errors: dict[str, str] = {}
     text = text.strip()
@@ -622,7 +612,7 @@ async def reopen(action_id: int, cause: str, note: str, *, author: Principal | N
     """Send a done action back (called by supervision inside its transaction)."""
     current = await Action.select(Action.status).where(Action.id == action_id).first()
     if current is None:
-        raise not_found()
+        raise NotFound()
     target = flow.next_status(current["status"], Move.REOPEN)
     await Action.update({Action.status: target.value, Action.changed_at: now}).where(Action.id == action_id)
     await StatusChange.insert(

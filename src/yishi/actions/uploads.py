@@ -12,6 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Response
 
 from yishi.actions import evidence, service
+from yishi.errors import NotFound
 
 
 def uploads_dir(request: Request[Any, Any, Any]) -> Path:
@@ -31,7 +32,7 @@ async def read_uploads(items: list[Any]) -> list[service.Upload]:
 def file_response(folder: Path, path: str, download_name: str) -> Response[bytes]:
     content = evidence.open_stored(folder, path)
     if content is None:
-        raise service.not_found()
+        raise NotFound()
     # A PDF is downloaded, never shown inside the site (it could carry scripts or links).
     disposition = "attachment" if evidence.media_type(path) == evidence.PDF_MEDIA_TYPE else "inline"
     return Response(

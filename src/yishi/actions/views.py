@@ -4,11 +4,9 @@ with its progress updates and evidence, and the live list on the home page."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, ServerSentEvent, Template
@@ -18,14 +16,14 @@ from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.actions import evidence, flow, home, service
 from yishi.actions.uploads import file_response, read_uploads, uploads_dir
-from yishi.errors import Conflict, FormErrors
+from yishi.errors import Conflict, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.live import channels
 from yishi.live.stream import stream
 from yishi.roster import service as roster
 from yishi.supervision import service as supervision
+from yishi.web.forms import Form
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_UPLOAD_BODY = service.MAX_FILES * evidence.MAX_FILE_BYTES + 1024 * 1024
 
 
@@ -141,7 +139,7 @@ class ActionController(Controller):
         compound = await roster.compound_by_code(code)
         action = await service.get_action(compound["id"], number) if principal.sees_compound(compound["id"]) else None
         if action is None:
-            raise service.not_found()
+            raise NotFound()
         await service.check_may_update(principal, action)
         data = await request.form()
         values = {"text": _text(data, "text"), "move": _text(data, "move")}

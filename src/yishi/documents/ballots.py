@@ -13,11 +13,10 @@ from yishi.documents.sources import (
     local_moment,
     meeting_facts,
     meeting_title,
-    not_found,
     parties_of,
     vote_results,
 )
-from yishi.errors import DomainError
+from yishi.errors import DomainError, NotFound
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.meetings.tables import AgendaItem
@@ -37,7 +36,7 @@ def paper_serial(ballot_id: int, number: int) -> str:
 async def load_paper_ballot(agenda_item_id: int, _variant: str) -> Source:
     item = await AgendaItem.select(AgendaItem.id, AgendaItem.meeting).where(AgendaItem.id == agenda_item_id).first()
     if item is None:
-        raise not_found()
+        raise NotFound()
     facts = await meeting_facts(item["meeting"])
     item = next(i for i in facts["items"] if i["id"] == agenda_item_id)
     ballot = await (

@@ -210,7 +210,7 @@ async def issue(
     async with reading():
         source = await kind.load(subject_id, variant)
     if source.compound_id != compound_id:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return await issue_source(
         kind,
         subject_id,

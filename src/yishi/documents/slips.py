@@ -42,7 +42,7 @@ async def scope_of(compound_id: int, building_id: int | None) -> tuple[list[dict
         return buildings, None
     building = next((b for b in buildings if b["id"] == building_id), None)
     if building is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return [building], building
 
 

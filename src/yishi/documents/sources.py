@@ -36,10 +36,6 @@ PUBLISHED, CLOSED = "published", "closed"
 HOUSEHOLD_MEETINGS = ("bench_meeting", "owners_decision")
 
 
-def not_found() -> NotFound:
-    return NotFound(_("This page does not exist or is not in your places."))
-
-
 # Compound -------------------------------------------------------------------------
 
 
@@ -61,7 +57,7 @@ async def compound_facts(compound_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise not_found()
+        raise NotFound()
     return row
 
 
@@ -127,7 +123,7 @@ async def meeting_facts(meeting_id: int, *, require_published: bool = True) -> d
         .first()
     )
     if meeting is None:
-        raise not_found()
+        raise NotFound()
     if require_published and not is_published(meeting):
         raise DomainError(_("This meeting is not published yet: its documents can be printed once it is."))
     compound = await compound_facts(meeting["compound"])

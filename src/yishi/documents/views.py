@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
@@ -23,11 +21,9 @@ from yishi.i18n import current_language
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.settings import Settings
+from yishi.web.forms import Form, Multipart
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def settings_of(request: Request[Any, Any, Any]) -> Settings:

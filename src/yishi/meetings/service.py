@@ -45,10 +45,6 @@ MAX_ADDENDUM = 2000
 MAX_VOTING_METHOD = 1000
 
 
-def _not_found() -> NotFound:
-    return NotFound(_("This page does not exist or is not in your places."))
-
-
 now_utc = clock.now
 
 
@@ -58,7 +54,7 @@ now_utc = clock.now
 async def compound(compound_id: int) -> dict[str, Any]:
     row = await Compound.select(Compound.all_columns()).where(Compound.id == compound_id).output(load_json=True).first()
     if row is None:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -78,7 +74,7 @@ async def meeting(meeting_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -132,7 +128,7 @@ async def agenda_item(meeting_id: int, item_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -446,7 +442,7 @@ async def _locked_meeting(meeting_id: int) -> dict[str, Any]:
         query = query.lock_rows("UPDATE")
     row = await query.output(load_json=True).first()
     if row is None:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -1078,7 +1074,7 @@ async def public_meeting(compound_id: int, meeting_id: int) -> dict[str, Any]:
     """A meeting whose notice is public: published or closed, of this compound."""
     row = await meeting(meeting_id)
     if row["compound"] != compound_id or row["status"] == DRAFT:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -1096,7 +1092,7 @@ async def comment(
             _("Only households of %(compound)s can comment on its meetings.", compound=current["compound_name"])
         )
     if current["status"] == DRAFT:
-        raise _not_found()
+        raise NotFound()
     item = await agenda_item(meeting_id, item_id)
     if not comments_open(current, now):
         raise Conflict(_("Comments closed when the meeting began. Say it in the meeting, or raise a new proposal."))
@@ -1137,7 +1133,7 @@ async def hide_comment(meeting_id: int, item_id: int, comment_id: int, principal
             .first()
         )
         if row is None:
-            raise _not_found()
+            raise NotFound()
         if row["hidden_reason"]:
             raise Conflict(_("This comment is already hidden."))
         reason = reason.strip()
@@ -1183,7 +1179,7 @@ async def _household_row(household_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise _not_found()
+        raise NotFound()
     return row
 
 
@@ -1286,7 +1282,7 @@ async def sign_in_person(
                 .first()
             )
             if invited is None or invited["party"]:
-                raise _not_found()
+                raise NotFound()
             if invited["user"]:
                 # An invited staff member signs in for the party they belong to here, if any.
                 membership = (

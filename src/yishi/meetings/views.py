@@ -43,6 +43,7 @@ from yishi.meetings import flow, service, topics
 from yishi.meetings.flow import ITEM_DECISION, Kind
 from yishi.roster import service as roster
 from yishi.voting.rules import Rule
+from yishi.web.forms import is_htmx
 
 ACTION_LABELS: dict[Any, str] = {
     ("meeting", "create"): N_("convened the meeting"),
@@ -106,10 +107,6 @@ STATUS_LABELS = {
 }
 
 POLL_SECONDS = 4
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def door_key(secret: str, meeting_id: int) -> str:
@@ -959,7 +956,7 @@ class MeetingPublicController(Controller):
         compound = await roster.compound_by_code(code)
         meeting = await service.public_meeting(compound["id"], meeting_id)
         if not hmac.compare_digest(key, door_key(request.app.state.settings.secret_key, meeting_id)):
-            raise NotFound(_("This page does not exist or is not in your places."))
+            raise NotFound()
         household = own_household(household, compound)
         signed = await service.household_attendance(meeting_id, household.household_id) if household else None
         return {

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import segno
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import File, Redirect, Response, Template
@@ -30,8 +28,8 @@ from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.proposals import flow, service
 from yishi.roster import service as roster
+from yishi.web.forms import Form
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_FORM_BODY = (photos.MAX_PHOTOS + 1) * photos.MAX_PHOTO_BYTES + 1024 * 1024
 TEXT_FIELDS = ("title", "problem", "suggestion", "category", "owners_matter")
 STAFF_FIELDS = (*TEXT_FIELDS, "source", "building", "unit")

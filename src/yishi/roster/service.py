@@ -36,14 +36,14 @@ async def compound_by_code(code: str) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return row
 
 
 async def community_by_code(code: str) -> dict[str, Any]:
     row = await Community.select().where(Community.code == code).first()
     if row is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return row
 
 

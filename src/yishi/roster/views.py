@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
@@ -17,11 +15,9 @@ from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.i18n import gettext as _
 from yishi.roster import service
+from yishi.web.forms import Form, Multipart
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class RosterController(Controller):

@@ -47,10 +47,6 @@ DONE_AGAIN = "done_again"
 HANDLED = "handled"
 
 
-def not_found() -> NotFound:
-    return NotFound(_("This page does not exist or is not in your places."))
-
-
 # Households: who may rate and object -------------------------------------------------
 
 
@@ -61,7 +57,7 @@ def concerns_household(action: dict[str, Any], household: HouseholdIdentity) -> 
 
 def _check_household(action: dict[str, Any], household: HouseholdIdentity) -> None:
     if household.compound_id != action["compound"]:
-        raise not_found()
+        raise NotFound()
     if not concerns_household(action, household):
         raise Forbidden(_("This action concerns other buildings: only their households rate it or object."))
 
@@ -326,7 +322,7 @@ async def objection_photo(compound_id: int, photo_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None or row["compound_id"] != compound_id:
-        raise not_found()
+        raise NotFound()
     return row
 
 
@@ -342,7 +338,7 @@ async def decide_objection(
     """The secretary upholds an objection (the action reopens and escalates) or not."""
     now = now or clock.now()
     if not principal.sees_compound(compound_id):
-        raise not_found()
+        raise NotFound()
     if not principal.can(Capability.ACTION_DRAFT, compound_id):
         raise Forbidden(_("Only the secretary decides on objections."))
     note = note.strip()
@@ -352,7 +348,7 @@ async def decide_objection(
         objection = await Objection.select().where(Objection.id == objection_id).first()
         action = await actions.action_by_id(objection["action"]) if objection else None
         if objection is None or action is None or action["compound"] != compound_id:
-            raise not_found()
+            raise NotFound()
         if objection["status"] != ObjectionStatus.OPEN:
             raise Conflict(_("This objection was already decided."))
         status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
@@ -494,7 +490,7 @@ async def close_escalation(
     async with write_transaction():
         row = await Escalation.select().where(Escalation.id == escalation_id).first()
         if row is None or row["community"] != community_id or not principal.sees_compound(row["compound"]):
-            raise not_found()
+            raise NotFound()
         if not principal.can(Capability.ESCALATION_HANDLE, row["compound"]):
             raise Forbidden(_("Only the community handles escalations."))
         if row["closed_at"] is not None:
@@ -517,7 +513,7 @@ async def close_escalation(
 
 def check_community_admin(principal: Principal, community_id: int) -> None:
     if community_id not in principal.community_ids:
-        raise not_found()
+        raise NotFound()
 
 
 async def check_street(principal: Principal, street: str) -> list[dict[str, Any]]:
@@ -526,7 +522,7 @@ async def check_street(principal: Principal, street: str) -> list[dict[str, Any]
         (Community.street == street) & Community.id.is_in(list(principal.community_ids) or [-1])
     )
     if not street or not rows:
-        raise not_found()
+        raise NotFound()
     return rows
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
@@ -24,8 +22,8 @@ from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.supervision import board, plots, service
 from yishi.supervision.figures import Figures
+from yishi.web.forms import Form
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_OBJECTION_BODY = service.MAX_OBJECTION_PHOTOS * evidence.MAX_FILE_BYTES + 1024 * 1024
 
 

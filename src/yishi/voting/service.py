@@ -149,7 +149,7 @@ async def _lock_ballot(ballot_id: int, *, exclusive: bool) -> dict[str, Any]:
         query = query.lock_rows("UPDATE" if exclusive else "SHARE")
     ballot = await query.output(load_json=True).first()
     if ballot is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return ballot
 
 
@@ -335,7 +335,7 @@ async def _item_in_compound(compound_id: int, item_id: int) -> tuple[dict[str, A
     if item is not None:
         meeting = await Meeting.select().where(Meeting.id == item["meeting"]).output(load_json=True).first()
     if item is None or meeting is None or meeting["compound"] != compound_id:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return item, meeting
 
 
@@ -964,7 +964,7 @@ async def void_vote(
             .first()
         )
         if vote is None:
-            raise NotFound(_("This page does not exist or is not in your places."))
+            raise NotFound()
         if allowed_buildings is not None and vote["building"] not in allowed_buildings:
             raise Forbidden(_("You void votes only for the buildings you look after."))
         if vote["voided_at"] is not None:
@@ -1595,7 +1595,7 @@ async def ballot_in_compound(compound_id: int, ballot_id: int) -> dict[str, Any]
         .first()
     )
     if ballot is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     ballot["extensions"] = [
         {**e, **{k: datetime.fromisoformat(e[k]) if e.get(k) else None for k in ("at", "from", "to")}}
         for e in ballot["extensions"]
@@ -1681,7 +1681,7 @@ async def _votes(ballot_id: int, *, counted_only: bool) -> list[dict[str, Any]]:
 async def vote_in_ballot(ballot_id: int, vote_id: int) -> dict[str, Any]:
     vote = next((v for v in await votes(ballot_id) if v["id"] == vote_id), None)
     if vote is None:
-        raise NotFound(_("This page does not exist or is not in your places."))
+        raise NotFound()
     return vote
 
 

@@ -5,13 +5,11 @@ under ``/c/{code}/results/{id}`` (with the recount files)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
@@ -27,9 +25,8 @@ from yishi.roster.tables import Building
 from yishi.voting import labels, screen, service
 from yishi.voting import receipts as receipt_codes
 from yishi.voting.rules import Rule
+from yishi.web.forms import Form, Multipart
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
 
@@ -462,7 +459,7 @@ class StaffBallotController(Controller):
         if building_id is not None and not await Building.exists().where(
             (Building.id == building_id) & (Building.compound == compound["id"])
         ):
-            raise NotFound(_("This page does not exist or is not in your places."))
+            raise NotFound()
         work = service.mark_served(
             ballot_id, building_id, actor=principal.user_id, allowed_buildings=principal.building_limit(compound["id"])
         )
@@ -691,7 +688,7 @@ class PublicBallotController(Controller):
         if ballot["deemed_votes_csv"]:
             files["votes-deemed.csv"] = ballot["deemed_votes_csv"]
         if name not in files:
-            raise NotFound(_("This page does not exist or is not in your places."))
+            raise NotFound()
         filename = f"ballot-{compound['code']}-{ballot_id}-{name}"
         return Response(
             files[name].encode("utf-8"),

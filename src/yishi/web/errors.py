@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from yishi import i18n
 from yishi.errors import DomainError
 from yishi.i18n import gettext as _
+from yishi.web.forms import is_htmx
 from yishi.web.language import language_from_scope
 
 log = logging.getLogger("yishi")
@@ -27,7 +28,7 @@ log = logging.getLogger("yishi")
 
 def error_page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Response[Any]:
     context = {"status": status, "title": title, "message": message}
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return Template(
             template_name="errors/error_fragment.html",
             context=context,
@@ -49,7 +50,7 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
 
 def on_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
     target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return Response(content="", status_code=200, headers={"HX-Redirect": target})
     return Redirect(path=target)
 
