@@ -14,7 +14,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.table import Table
 
 from yishi import piccolo_conf
@@ -42,12 +42,115 @@ async def insert_many(table: type[Table], rows: Sequence[Table]) -> None:
         await table.insert(*rows[start : start + per_statement])
 
 
+class ReusingSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, keeping its connections.
+
+    Stock, every query outside a transaction and every transaction opens a new
+    aiosqlite connection (a new thread, the file opened again) and every
+    statement sends ``PRAGMA foreign_keys = 1`` first: on a vote that was six
+    connections and twelve extra statements. Here a few connections are kept
+    open and handed out again, each set up once. They are kept only while
+    :meth:`open_pool` is in force on the serving event loop (the app's
+    lifespan, see :func:`prepare`); anywhere else (the CLI, another loop) the
+    engine behaves as Piccolo's, so no connection outlives its loop. A
+    connection that saw an error, or is somehow still in a transaction, is
+    closed instead of reused.
+    """
+
+    MAX_IDLE = 4
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: list[Any] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _pooling(self) -> bool:
+        return self._loop is not None and asyncio.get_running_loop() is self._loop
+
+    async def open_pool(self) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    async def close_pool(self) -> None:
+        idle, self._idle, self._loop = self._idle, [], None
+        for connection in idle:
+            await connection.close()
+
+    async def get_connection(self) -> Any:
+        if self._pooling() and self._idle:
+            return self._idle.pop()
+        return await super().get_connection()
+
+    async def give_back(self, connection: Any, *, healthy: bool) -> None:
+        if healthy and self._pooling() and len(self._idle) < self.MAX_IDLE and not connection.in_transaction:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> SQLiteTransaction:
+        return _ReusingTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+    async def _run_in_new_connection(
+        self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
+        if not self._pooling() or self.get_version_sync() < 3.35:
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        connection = await self.get_connection()
+        healthy = False
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                await connection.commit()
+                rows = await cursor.fetchall()
+            healthy = True
+            return rows
+        finally:
+            await self.give_back(connection, healthy=healthy)
+
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        if self.get_version_sync() < 3.35:
+            return await super()._run_in_existing_connection(connection, query, args, query_type, table)
+        # The connection was set up by get_connection: no PRAGMA before each statement.
+        connection.row_factory = dict_factory
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+
+class _ReusingTransaction(SQLiteTransaction):
+    """Piccolo's transaction, handing its connection back instead of closing it."""
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        healthy = True
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            healthy = False
+            raise
+        finally:
+            await self.engine.give_back(self.connection, healthy=healthy and exception is None)
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
 def create_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    return ReusingSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
 
 
 def configure(settings: Settings) -> Engine:
@@ -109,6 +212,8 @@ async def prepare(settings: Settings) -> None:
     db = engine()
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL")
+        if isinstance(db, ReusingSQLiteEngine):
+            await db.open_pool()
     elif isinstance(db, PostgresEngine):
         await db.start_connection_pool(min_size=1, max_size=10)
 
@@ -117,6 +222,8 @@ async def release() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
         await db.close_connection_pool()
+    elif isinstance(db, ReusingSQLiteEngine):
+        await db.close_pool()
 
 
 async def migrate(quiet: bool = True) -> None:
