@@ -9,7 +9,7 @@ from typing import Any
 from tests.support import World
 from yishi.accounts.service import load_principal
 from yishi.actions import service as actions
-from yishi.actions.flow import local_today
+from yishi.clock import local_today
 from yishi.meetings.tables import AgendaItem, Meeting
 from yishi.proposals.tables import Proposal
 from yishi.voting import service as voting

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yishi import i18n
+from yishi import clock, i18n
 from yishi.actions import flow
 from yishi.actions.flow import Move, Status, Urgency
 
@@ -105,9 +105,9 @@ def test_urgency_groups_overdue_then_the_next_seven_days_then_the_rest(today, ex
 
 def test_today_is_the_date_in_beijing():
     # 16:30 UTC on 9 May is 00:30 on 10 May in Beijing.
-    assert flow.local_today(datetime(2026, 5, 9, 16, 30, tzinfo=UTC)) == date(2026, 5, 10)
-    assert flow.local_today(datetime(2026, 5, 9, 15, 59, tzinfo=UTC)) == date(2026, 5, 9)
-    assert flow.local_date(datetime(2026, 5, 9, 16, 30)) == date(2026, 5, 10)
+    assert clock.local_today(datetime(2026, 5, 9, 16, 30, tzinfo=UTC)) == date(2026, 5, 10)
+    assert clock.local_today(datetime(2026, 5, 9, 15, 59, tzinfo=UTC)) == date(2026, 5, 9)
+    assert clock.local_date(datetime(2026, 5, 9, 16, 30)) == date(2026, 5, 10)
 
 
 @given(st.dates(), st.dates())

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from tests.actions.support import decided_meeting, drafted_action
 from tests.support import build_world, login, post, text_of
-from yishi.actions.flow import local_today
 from yishi.actions.tables import Action
+from yishi.clock import local_today
 from yishi.live import channels
 from yishi.proposals.tables import Proposal, ProposalEvent
 

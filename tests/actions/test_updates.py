@@ -8,8 +8,8 @@ from PIL import Image
 
 from tests.actions.support import decided_meeting, drafted_action
 from tests.support import build_world, login, post, text_of
-from yishi.actions.flow import local_today
 from yishi.actions.tables import Action, ActionUpdate, Evidence, StatusChange
+from yishi.clock import local_today
 
 
 def photo_with_location() -> bytes:

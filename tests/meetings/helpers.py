@@ -8,7 +8,7 @@ from typing import Any
 from httpx import AsyncClient
 
 from tests.support import World, post
-from yishi.meetings.flow import LOCAL_TZ
+from yishi.clock import LOCAL_TZ
 from yishi.proposals.tables import Proposal
 
 

@@ -8,8 +8,8 @@ from PIL import Image
 from tests.actions.support import decided_meeting, drafted_action
 from tests.supervision.support import done_action
 from tests.support import build_world, login, post, text_of
-from yishi.actions.flow import local_today
 from yishi.actions.tables import Action
+from yishi.clock import local_today
 from yishi.documents import service as documents
 from yishi.meetings.tables import Meeting
 from yishi.voting.tables import Ballot

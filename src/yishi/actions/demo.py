@@ -27,7 +27,7 @@ from yishi.accounts.service import load_principal
 from yishi.accounts.tables import StaffUser
 from yishi.actions import demo_pictures as pictures
 from yishi.actions import service
-from yishi.actions.flow import local_date
+from yishi.clock import local_date
 from yishi.meetings.tables import AgendaItem, Meeting
 from yishi.roster.tables import Building, Compound
 from yishi.settings import Settings

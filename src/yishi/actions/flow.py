@@ -12,7 +12,7 @@ today, in Beijing time, is later than its due date.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from yishi import clock
@@ -94,14 +94,6 @@ def allowed_moves(current: Status | str, moves: tuple[Move, ...] = STAFF_MOVES) 
 def is_open(status: Status | str) -> bool:
     """Open actions still need work: everything but done."""
     return Status(status) is not Status.DONE
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today in Beijing time (what due dates mean)."""
-    return clock.local_today(now)
-
-
-local_date = clock.local_date
 
 
 def is_overdue(status: Status | str, due_on: date, today: date) -> bool:

@@ -265,7 +265,7 @@ async def draft_action(
     if not principal.can(Capability.ACTION_DRAFT, compound_id):
         raise Forbidden(_("Your role does not allow this here."))
     now = now or clock.now()
-    today = flow.local_today(now)
+    today = clock.local_today(now)
     errors: dict[str, str] = {}
     title = values.get("title", "").strip()
     details = values.get("details", "").strip()
@@ -394,12 +394,12 @@ async def get_action(compound_id: int, number: int, today: date | None = None) -
     )
     if row is None:
         raise NotFound()
-    return _decorate(row, today or flow.local_today())
+    return _decorate(row, today or clock.local_today())
 
 
 async def action_by_id(action_id: int) -> dict[str, Any] | None:
     row = await Action.select(*ACTION_COLUMNS).where(Action.id == action_id).output(load_json=True).first()
-    return _decorate(row, flow.local_today()) if row else None
+    return _decorate(row, clock.local_today()) if row else None
 
 
 async def history(action_id: int) -> list[dict[str, Any]]:
@@ -446,7 +446,7 @@ async def evidence_file(compound_id: int, evidence_id: int) -> dict[str, Any]:
 
 async def compound_actions(compound_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """Every action of the compound, most recently changed first."""
-    today = today or flow.local_today()
+    today = today or clock.local_today()
     rows = (
         await Action.select(*ACTION_COLUMNS)
         .where(Action.compound == compound_id)
@@ -659,7 +659,7 @@ async def my_open_actions(principal: Principal, today: date | None = None) -> Ur
     """The open actions a person answers for: every open action of the compounds
     where they are secretary; elsewhere those they are responsible for or may
     update as staff of the responsible party."""
-    today = today or flow.local_today()
+    today = today or clock.local_today()
     compound_ids = principal.compound_ids
     if not compound_ids:
         return UrgencyGroups()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from yishi import clock
 from yishi.actions import flow, money
 from yishi.actions.service import RESPONSIBLE_LABELS
 from yishi.i18n import gettext
@@ -30,7 +31,7 @@ def local_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = flow.local_date(value)
+        value = clock.local_date(value)
     return value.isoformat()
 
 

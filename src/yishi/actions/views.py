@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, ServerSentEvent, Template
 
-from yishi import i18n
+from yishi import clock, i18n
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.actions import evidence, flow, home, service
@@ -87,7 +87,7 @@ class ActionController(Controller):
                 "party_kinds": service.PARTY_KINDS,
                 "values": values,
                 "errors": errors,
-                "today": flow.local_today().isoformat(),
+                "today": clock.local_today().isoformat(),
             },
             status_code=status_code,
         )

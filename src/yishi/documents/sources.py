@@ -479,7 +479,7 @@ def _parse_day(text: str) -> date | None:
 
 def ledger_period(query: Mapping[str, str]) -> str:
     """ "from"/"to" (YYYY-MM-DD) → "2026-01-01..2026-12-31"; the current year by default."""
-    today = action_flow.local_today()
+    today = clock.local_today()
     start_text, end_text = (query.get("from") or "").strip(), (query.get("to") or "").strip()
     start = _parse_day(start_text) if start_text else date(today.year, 1, 1)
     end = _parse_day(end_text) if end_text else date(today.year, 12, 31)
@@ -543,7 +543,7 @@ async def ledger_rows(compound_id: int, variant: str) -> dict[str, Any]:
         .order_by(ActionUpdate.id)
     )
     latest = {u["action"]: u for u in updates}
-    today = min(action_flow.local_today(), last)
+    today = min(clock.local_today(), last)
     counts = {"total": len(rows), "done": 0, "open": 0, "overdue": 0, "done_on_time": 0}
     for row in rows:
         done_in_period = (
@@ -565,7 +565,7 @@ async def ledger_rows(compound_id: int, variant: str) -> dict[str, Any]:
         row["latest_update"] = latest.get(row["id"])
         if done_in_period:
             counts["done"] += 1
-            if action_flow.local_date(row["done_at"]) <= row["due_on"]:
+            if clock.local_date(row["done_at"]) <= row["due_on"]:
                 counts["done_on_time"] += 1
         else:
             counts["open"] += 1

@@ -24,7 +24,7 @@ from yishi import clock
 from yishi.accounts.permissions import Principal
 from yishi.accounts.service import load_principal
 from yishi.accounts.tables import StaffUser
-from yishi.meetings import flow, service
+from yishi.meetings import service
 from yishi.proposals import service as proposals
 from yishi.proposals.tables import Proposal
 from yishi.roster.tables import Building, Compound, Household
@@ -34,7 +34,7 @@ COMPOUND = "yinhewan"
 
 
 def _at(now: datetime, days: int, hour: int, minute: int = 0) -> str:
-    day = now.astimezone(flow.LOCAL_TZ).date() + timedelta(days=days)
+    day = now.astimezone(clock.LOCAL_TZ).date() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute)).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -278,7 +278,7 @@ async def load_demo(var_dir: Any = None, now: datetime | None = None) -> None:
         rule="civil_code_special",
         owners_matter=6,
     )
-    informed = flow.local_today(now) - timedelta(days=1)
+    informed = clock.local_today(now) - timedelta(days=1)
     voting_day = _at(now, 20, 9)[:10]
     await service.publish(
         owners,

@@ -14,15 +14,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from yishi.clock import (  # noqa: F401 - the meetings package reads local time through flow
-    LOCAL_TZ,
-    local_input,
-    local_text,
-    local_today,
-    parse_local_date,
-    parse_local_datetime,
-    start_of_local_day,
-)
 from yishi.forms import whole_number
 from yishi.i18n import N_
 from yishi.i18n import gettext as _

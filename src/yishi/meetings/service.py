@@ -45,9 +45,6 @@ MAX_ADDENDUM = 2000
 MAX_VOTING_METHOD = 1000
 
 
-now_utc = clock.now
-
-
 # Reading ---------------------------------------------------------------------------
 
 
@@ -451,7 +448,7 @@ def ensure_open(meeting_row: Mapping[str, Any]) -> None:
         raise Conflict(
             _(
                 "This meeting was closed on %(at)s. Only an addendum can be added now.",
-                at=flow.local_text(meeting_row["closed_at"]),
+                at=clock.local_text(meeting_row["closed_at"]),
             )
         )
 
@@ -516,7 +513,7 @@ async def check_meeting(
         errors["title"] = _("Give the meeting a title.")
     elif len(title) > MAX_TITLE:
         errors["title"] = _("At most %(n)d characters.", n=MAX_TITLE)
-    starts_at = flow.parse_local_datetime(form.get("starts_at"))
+    starts_at = clock.parse_local_datetime(form.get("starts_at"))
     if starts_at is None:
         errors["starts_at"] = _("Enter the date and time the meeting starts.")
     elif starts_at <= now:
@@ -574,9 +571,9 @@ async def check_meeting(
             errors["starts_at"] = _(
                 "The notice was published on %(published)s; with %(days)d days' notice this meeting "
                 "cannot start before %(earliest)s.",
-                published=flow.local_text(published_at),
+                published=clock.local_text(published_at),
                 days=days,
-                earliest=flow.local_text(earliest),
+                earliest=clock.local_text(earliest),
             )
     if errors:
         raise FormErrors(errors)
@@ -722,7 +719,7 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
                     "The notice of this owners' decision was published on %(at)s. Items can no longer be "
                     "added: owners must be told every item at least 15 days ahead. Convene a new owners' "
                     "decision for further items.",
-                    at=flow.local_text(current["published_at"]),
+                    at=clock.local_text(current["published_at"]),
                 )
             )
         errors: dict[str, str] = {}
@@ -815,7 +812,7 @@ async def add_item(meeting_id: int, principal: Principal, form: Mapping[str, str
 
 
 def _timeline_text(meeting_row: Mapping[str, Any]) -> str:
-    return f"{meeting_row['title']} · {flow.local_text(meeting_row['starts_at'])} · {meeting_row['place']}"
+    return f"{meeting_row['title']} · {clock.local_text(meeting_row['starts_at'])} · {meeting_row['place']}"
 
 
 async def edit_item(meeting_id: int, item_id: int, principal: Principal, form: Mapping[str, str]) -> None:
@@ -893,13 +890,13 @@ async def withdraw_item(meeting_id: int, item_id: int, principal: Principal, rea
         ensure_open(current)
         item = await agenda_item(meeting_id, item_id)
         if item["withdrawn_at"]:
-            raise Conflict(_("This item was already withdrawn on %(at)s.", at=flow.local_text(item["withdrawn_at"])))
+            raise Conflict(_("This item was already withdrawn on %(at)s.", at=clock.local_text(item["withdrawn_at"])))
         reason = reason.strip()
         if not reason:
             raise FormErrors({"reason": _("Say why the item is withdrawn; the notice shows the reason.")})
         if len(reason) > MAX_REASON:
             raise FormErrors({"reason": _("At most %(n)d characters.", n=MAX_REASON)})
-        now = now_utc()
+        now = clock.now()
         await AgendaItem.update({AgendaItem.withdrawn_at: now, AgendaItem.withdrawn_reason: reason}).where(
             AgendaItem.id == item_id
         )
@@ -933,8 +930,8 @@ def _voting_period(
     errors: dict[str, str] = {}
     owners = meeting_row["kind"] == Kind.OWNERS_DECISION
     open_text, close_text = data.votes_open_at.strip(), data.votes_close_at.strip()
-    opens = flow.parse_local_datetime(open_text)
-    closes = flow.parse_local_datetime(close_text)
+    opens = clock.parse_local_datetime(open_text)
+    closes = clock.parse_local_datetime(close_text)
     example = _("Enter a date and time, for example 2026-12-20 09:00.")
     if open_text and opens is None:
         errors["votes_open_at"] = example
@@ -953,10 +950,10 @@ def _voting_period(
     if owners and opens < starts_at:
         errors["votes_open_at"] = _(
             "Owners vote from the start of the meeting (%(start)s) at the earliest, after the notice period.",
-            start=flow.local_text(starts_at),
+            start=clock.local_text(starts_at),
         )
     elif closes <= opens:
-        errors["votes_close_at"] = _("Voting must end after it starts (%(start)s).", start=flow.local_text(opens))
+        errors["votes_close_at"] = _("Voting must end after it starts (%(start)s).", start=clock.local_text(opens))
     elif closes <= now:
         errors["votes_close_at"] = _("This time is in the past. Choose a time from now on.")
     return errors, opens, closes
@@ -974,7 +971,7 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
         ensure_open(current)
         if current["status"] != DRAFT:
             raise Conflict(
-                _("The notice was already published on %(at)s.", at=flow.local_text(current["published_at"]))
+                _("The notice was already published on %(at)s.", at=clock.local_text(current["published_at"]))
             )
         kind_label = flow.kind_label(current["kind"])
         errors: dict[str, str] = {}
@@ -992,7 +989,7 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                 "meeting to %(earliest)s or later.",
                 days=check.legal_days,
                 lead=flow.duration_text(check.lead),
-                earliest=flow.local_text(now + timedelta(days=check.legal_days)),
+                earliest=clock.local_text(now + timedelta(days=check.legal_days)),
             )
         elif "notice" not in errors and not check.early_enough and not urgent_reason:
             errors["urgent_reason"] = _(
@@ -1000,7 +997,7 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                 "%(lead)s. To publish anyway, record the urgent reason; the notice will show it.",
                 kind=kind_label,
                 days=check.required_days,
-                by=flow.local_text(check.publish_by),
+                by=clock.local_text(check.publish_by),
                 lead=flow.duration_text(check.lead),
             )
         if len(urgent_reason) > MAX_REASON:
@@ -1015,7 +1012,7 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                 )
             elif len(voting_method) > MAX_VOTING_METHOD:
                 errors["voting_method"] = _("At most %(n)d characters.", n=MAX_VOTING_METHOD)
-            informed_on = flow.parse_local_date(data.committee_informed_on)
+            informed_on = clock.parse_local_date(data.committee_informed_on)
             if not data.committee_informed:
                 errors["committee_informed"] = _(
                     "The community residents' committee must be told of an owners' decision before the "
@@ -1023,10 +1020,10 @@ async def publish(meeting_id: int, principal: Principal, data: PublishInput, now
                 )
             elif informed_on is None:
                 errors["committee_informed_on"] = _("Enter the date the residents' committee was told.")
-            elif informed_on > flow.local_today(now):
+            elif informed_on > clock.local_today(now):
                 errors["committee_informed_on"] = _("This date is in the future.")
             else:
-                informed_at = flow.start_of_local_day(informed_on).astimezone(UTC)
+                informed_at = clock.start_of_local_day(informed_on).astimezone(UTC)
             incomplete = [
                 i["title"]
                 for i in items
@@ -1221,7 +1218,7 @@ async def sign_in_household(meeting_id: int, household_id: int, *, by: Principal
             raise Conflict(
                 _(
                     "Sign-in at the door opens three hours before the meeting (%(at)s).",
-                    at=flow.local_text(current["starts_at"]),
+                    at=clock.local_text(current["starts_at"]),
                 )
             )
         if by is not None and not by.can_in_building(
@@ -1448,7 +1445,7 @@ async def state_position(
             raise FormErrors(errors)
         before = await Position.select().where((Position.agenda_item == item_id) & (Position.party == party_id)).first()
         values = {"stance": stance, "text": text}
-        now = now_utc()
+        now = clock.now()
         if before is None:
             await Position.insert(
                 Position(agenda_item=item_id, party=party_id, recorded_by=principal.user_id, recorded_at=now, **values)

@@ -32,6 +32,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from yishi import clock
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
@@ -123,7 +124,7 @@ def labels() -> dict[str, Any]:
         "matter_label": lambda n: flow.label_of(flow.OWNERS_MATTERS, n) if n else "",
         "stance_label": lambda s: flow.label_of(flow.STANCE_LABELS, s),
         "status_label": lambda s: flow.label_of(STATUS_LABELS, s),
-        "local": flow.local_text,
+        "local": clock.local_text,
         "kinds": list(Kind),
         "rules": list(Rule),
         "matters": flow.OWNERS_MATTERS,
@@ -170,7 +171,7 @@ def _describe(field: str, value: Any, names: dict[Any, str], party_names: dict[i
         return "、".join(names.get(("building", v), str(v)) for v in value)
     if field in ("starts_at", "published_at", "closed_at", "committee_informed_at") and isinstance(value, str):
         try:
-            return flow.local_text(datetime.fromisoformat(value))
+            return clock.local_text(datetime.fromisoformat(value))
         except ValueError:
             return value
     if field == "kind":
@@ -249,7 +250,7 @@ class MeetingController(Controller):
         compound = await roster.compound_by_code(code)
         require(principal, Capability.MEETING_VIEW, compound["id"])
         meetings = await service.meetings_of_compound(compound["id"])
-        now = service.now_utc()
+        now = clock.now()
         return Template(
             template_name="meetings/list.html",
             context={
@@ -315,7 +316,7 @@ class MeetingController(Controller):
         require(principal, Capability.MEETING_MANAGE, compound["id"])
         form = _meeting_form(await request.form())
         try:
-            meeting_id = await service.convene(compound["id"], principal, form, service.now_utc())
+            meeting_id = await service.convene(compound["id"], principal, form, clock.now())
         except FormErrors as error:
             return await self._meeting_form_page(
                 principal, compound, {**form.values, **form.lists}, error.errors, status_code=400
@@ -335,7 +336,7 @@ class MeetingController(Controller):
         values: dict[str, Any] = {
             "kind": meeting["kind"],
             "title": meeting["title"],
-            "starts_at": flow.local_input(meeting["starts_at"]),
+            "starts_at": clock.local_input(meeting["starts_at"]),
             "duration_minutes": str(meeting["duration_minutes"]),
             "place": meeting["place"],
             "building": [str(b) for b in meeting["building_ids"]],
@@ -357,7 +358,7 @@ class MeetingController(Controller):
         meeting = await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
         form = _meeting_form(await request.form())
         try:
-            await service.update_meeting(meeting_id, principal, form, service.now_utc())
+            await service.update_meeting(meeting_id, principal, form, clock.now())
         except FormErrors as error:
             compound = await roster.compound_by_code(meeting["compound_code"])
             return await self._meeting_form_page(
@@ -442,7 +443,7 @@ class MeetingController(Controller):
                 if p["id"] not in {i["proposal"] for i in items if not i["withdrawn_at"]}
             ],
             "notice": flow.check_notice(
-                meeting["kind"], compound_row["notice_days"], meeting["starts_at"], service.now_utc()
+                meeting["kind"], compound_row["notice_days"], meeting["starts_at"], clock.now()
             ),
             "sheet": await service.sign_in_sheet(meeting),
             "addenda": await service.addenda(meeting["id"]),
@@ -517,7 +518,7 @@ class MeetingController(Controller):
         status_code: int = 200,
     ) -> Template:
         items = [i for i in await service.agenda(meeting["id"]) if not i["withdrawn_at"]]
-        now = service.now_utc()
+        now = clock.now()
         return Template(
             template_name="meetings/publish.html",
             status_code=status_code,
@@ -529,7 +530,7 @@ class MeetingController(Controller):
                 "errors": errors,
                 "notice": await service.notice_check(meeting, now),
                 "lead_text": flow.duration_text(meeting["starts_at"] - now),
-                "today": flow.local_today(now).isoformat(),
+                "today": clock.local_today(now).isoformat(),
                 **labels(),
             },
         )
@@ -557,7 +558,7 @@ class MeetingController(Controller):
             votes_close_at=values.get("votes_close_at", ""),
         )
         try:
-            await service.publish(meeting_id, principal, data, service.now_utc())
+            await service.publish(meeting_id, principal, data, clock.now())
         except FormErrors as error:
             return await self._publish_page(principal, meeting, values, error.errors, status_code=400)
         flash(request, _("The notice is published on the compound's public page."), category="success")
@@ -568,7 +569,7 @@ class MeetingController(Controller):
     @post("/meetings/{meeting_id:int}/close", name="meetings.close")
     async def close(self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal) -> Redirect:
         await _meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
-        await service.close(meeting_id, principal, service.now_utc())
+        await service.close(meeting_id, principal, clock.now())
         flash(request, _("The meeting is closed. From now on only addenda can be added."), category="success")
         return Redirect(path=f"/meetings/{meeting_id}")
 
@@ -819,12 +820,12 @@ class MeetingController(Controller):
         household_id = _int(values.get("household"))
         if household_id is None:
             raise NotFound(_("No such household."))
-        signed = await service.sign_in_household(meeting_id, household_id, by=principal, now=service.now_utc())
+        signed = await service.sign_in_household(meeting_id, household_id, by=principal, now=clock.now())
         label = values.get("label", "")
         if signed.already:
             flash(
                 request,
-                _("%(label)s had already signed in at %(at)s.", label=label, at=flow.local_text(signed.at, "%H:%M")),
+                _("%(label)s had already signed in at %(at)s.", label=label, at=clock.local_text(signed.at, "%H:%M")),
                 category="warning",
             )
         else:
@@ -845,7 +846,7 @@ class MeetingController(Controller):
                 user_id=_int(values.get("user")),
                 name=values.get("name", ""),
                 invitation_id=_int(values.get("invitation")),
-                now=service.now_utc(),
+                now=clock.now(),
             )
         except FormErrors as error:
             context = await self._sign_in_context(principal, meeting)
@@ -853,7 +854,7 @@ class MeetingController(Controller):
             return Template(template_name="meetings/sign_in.html", context=context, status_code=400)
         if signed.already:
             flash(
-                request, _("Already signed in at %(at)s.", at=flow.local_text(signed.at, "%H:%M")), category="warning"
+                request, _("Already signed in at %(at)s.", at=clock.local_text(signed.at, "%H:%M")), category="warning"
             )
         else:
             flash(request, _("Signed in."), category="success")
@@ -897,7 +898,7 @@ class MeetingPublicController(Controller):
         items = await service.agenda(meeting_id)
         invited = await service.invitations(meeting_id)
         building_names = {b["id"]: b["name"] for b in await service.buildings(compound["id"])}
-        now = service.now_utc()
+        now = clock.now()
         return {
             "compound": compound,
             "meeting": meeting,
@@ -941,7 +942,7 @@ class MeetingPublicController(Controller):
                 household.household_id,
                 household.compound_id,
                 values.get("text", ""),
-                service.now_utc(),
+                clock.now(),
             )
         except FormErrors as error:
             context = await self._notice_context(code, meeting_id, household)
@@ -985,7 +986,7 @@ class MeetingPublicController(Controller):
         if household is None:
             return Redirect(path=f"/c/{code}/me?next={context['here']}")
         try:
-            signed = await service.sign_in_household(meeting_id, household.household_id, by=None, now=service.now_utc())
+            signed = await service.sign_in_household(meeting_id, household.household_id, by=None, now=clock.now())
         except DomainError as error:
             context["error"] = error.message
             return Template(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yishi.actions import flow
+from yishi import clock
 from yishi.actions.outcome import item_outcome
 from yishi.documents import service as documents
 from yishi.meetings.tables import Meeting
@@ -85,5 +85,5 @@ async def board_context(compound: dict[str, Any]) -> dict[str, Any]:
         "entries": entries,
         "links": await resolution_links(compound, [e.action for e in entries]),
         "figures": await service.compound_figures(compound["id"]),
-        "today": flow.local_today(),
+        "today": clock.local_today(),
     }

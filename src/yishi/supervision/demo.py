@@ -14,8 +14,8 @@ from yishi.accounts.residents import HouseholdIdentity, identity_of
 from yishi.actions import demo as actions_demo
 from yishi.actions import demo_pictures as pictures
 from yishi.actions import service as actions
-from yishi.actions.flow import local_date
 from yishi.actions.tables import Action
+from yishi.clock import local_date
 from yishi.roster.tables import Compound, Household
 from yishi.settings import Settings
 from yishi.supervision import service

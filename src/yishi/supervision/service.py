@@ -24,7 +24,7 @@ import asyncpg
 from yishi import clock
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity
-from yishi.actions import evidence, flow, timeline
+from yishi.actions import evidence, timeline
 from yishi.actions import service as actions
 from yishi.actions.flow import Status
 from yishi.actions.tables import Action
@@ -156,7 +156,7 @@ async def rate(
                 raise Conflict(
                     _(
                         "Your household already rated this action on %(date)s: %(verdict)s. Each household rates once.",
-                        date=flow.local_date(earlier["at"]).isoformat(),
+                        date=clock.local_date(earlier["at"]).isoformat(),
                         verdict=_(rules.VERDICT_LABELS[Verdict(earlier["verdict"])]),
                     )
                 )
@@ -634,12 +634,12 @@ async def _facts(compound_ids: list[int]) -> tuple[list[fig.ActionFact], list[fi
             status=r["status"],
             due_on=r["due_on"],
             compound_id=r["compound"],
-            done_on=flow.local_date(r["done_at"]) if r["status"] == Status.DONE and r["done_at"] else None,
+            done_on=clock.local_date(r["done_at"]) if r["status"] == Status.DONE and r["done_at"] else None,
         )
         for r in action_rows
     ]
     rating_facts = [
-        fig.RatingFact(verdict=r["verdict"], on=flow.local_date(r["at"]), compound_id=r["compound"])
+        fig.RatingFact(verdict=r["verdict"], on=clock.local_date(r["at"]), compound_id=r["compound"])
         for r in rating_rows
     ]
     open_by_compound: dict[int, int] = {}
@@ -649,13 +649,13 @@ async def _facts(compound_ids: list[int]) -> tuple[list[fig.ActionFact], list[fi
 
 
 async def compound_figures(compound_id: int, today: date | None = None) -> fig.Figures:
-    today = today or flow.local_today()
+    today = today or clock.local_today()
     facts, ratings, escalations = await _facts([compound_id])
     return fig.compute(facts, ratings, escalations.get(compound_id, 0), today)
 
 
 async def community_figures(community_id: int, today: date | None = None) -> PlaceFigures:
-    today = today or flow.local_today()
+    today = today or clock.local_today()
     compounds = (
         await Compound.select(Compound.id, Compound.code, Compound.name)
         .where(Compound.community == community_id)

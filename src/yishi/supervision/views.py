@@ -11,10 +11,11 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
+from yishi import clock
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
-from yishi.actions import evidence, flow
+from yishi.actions import evidence
 from yishi.actions import service as actions
 from yishi.actions.uploads import file_response, read_uploads, uploads_dir
 from yishi.errors import FormErrors
@@ -182,7 +183,7 @@ class FiguresController(Controller):
                 "compound": compound,
                 "figures": figures,
                 "charts": figure_charts(figures),
-                "today": flow.local_today(),
+                "today": clock.local_today(),
             },
         )
 
@@ -205,7 +206,7 @@ class FiguresController(Controller):
                 "figures": place.figures,
                 "charts": figure_charts(place.figures),
                 "compare": compare,
-                "today": flow.local_today(),
+                "today": clock.local_today(),
             },
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from yishi import clock
 from yishi.meetings import service as meetings
 from yishi.voting import service
 from yishi.voting.chart import TallyChart, tally_chart
@@ -83,7 +84,7 @@ async def meeting_screen(meeting_id: int) -> dict[str, Any]:
     }
     if ballot is None:
         return state
-    state["phase"] = service.phase(ballot, service.utcnow())
+    state["phase"] = service.phase(ballot, clock.now())
     state["tally"] = await live_tally(ballot)
     state["show_figures"] = figures_on_screen(ballot)
     state["position"] = next((n for n, i in enumerate(agenda, 1) if i["id"] == ballot["agenda_item"]), None)

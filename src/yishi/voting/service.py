@@ -74,9 +74,6 @@ class AlreadyVoted(Conflict):
     """A second vote for a voter who has one that counts; the message says how and when."""
 
 
-utcnow = clock.now
-
-
 def when_text(value: datetime) -> str:
     """ "11月23日 14:05": the local date and time of a vote, as messages say it."""
     local = clock.local(value)
@@ -211,7 +208,7 @@ async def open_ballot(
     at: datetime | None = None,
 ) -> int:
     """Open a vote on an agenda item and snapshot its roll; return the ballot id."""
-    at = at or utcnow()
+    at = at or clock.now()
     async with write_transaction():
         item, meeting = await _item_in_compound(compound_id, item_id)
         rule = _votable_rule(item, meeting)
@@ -602,7 +599,7 @@ async def _cast(
     authorization: str = "",
     allowed_buildings: frozenset[int] | None = None,
 ) -> Receipt:
-    at = at or utcnow()
+    at = at or clock.now()
     for _attempt in range(ATTEMPTS):
         try:
             async with write_transaction():
@@ -867,7 +864,7 @@ async def record_hand_count(
     ballot_id: int, yes: str, no: str, abstain: str, *, actor: int, at: datetime | None = None
 ) -> None:
     """Enter a show of hands (举手表决) as numbers; entering again corrects them."""
-    at = at or utcnow()
+    at = at or clock.now()
     numbers: dict[str, int] = {}
     errors: dict[str, str] = {}
     for name, text in (("yes", yes), ("no", no), ("abstain", abstain)):
@@ -947,7 +944,7 @@ async def void_vote(
     In a secret ballot the choice is found by the receipt code (on the paper
     ballot, or given by the voter), since nothing else links them.
     """
-    at = at or utcnow()
+    at = at or clock.now()
     reason = reason.strip()
     if not reason:
         raise FormErrors({"reason": _("Write why this vote is void; the reason is kept in the record.")})
@@ -1051,7 +1048,7 @@ async def extend_ballot(
     ballot_id: int, closes_at_text: str, reason: str, *, actor: int, at: datetime | None = None
 ) -> None:
     """Move the closing time of a vote short of participation, with the reason shown."""
-    at = at or utcnow()
+    at = at or clock.now()
     closes_at = clock.parse_local_datetime(closes_at_text)
     errors: dict[str, str] = {}
     if closes_at is None:
@@ -1103,7 +1100,7 @@ async def mark_served(
 ) -> int:
     """Record that the ballot was served on the households of a building (or all);
     return how many roll entries were newly marked."""
-    at = at or utcnow()
+    at = at or clock.now()
     async with write_transaction():
         ballot = await _lock_ballot(ballot_id, exclusive=True)
         _refuse_if_closed(ballot)
@@ -1142,7 +1139,7 @@ async def import_city_results(
     ballot_id: int, content: bytes, *, actor: int, at: datetime | None = None
 ) -> CityImportResult:
     """Import the city e-voting system's export; every row or none."""
-    at = at or utcnow()
+    at = at or clock.now()
     async with write_transaction():
         ballot = await _lock_ballot(ballot_id, exclusive=True)
         _check_accepts(ballot, CITY, at)
@@ -1241,7 +1238,7 @@ async def resolve_conflict(
     ballot_id: int, voter_key: str, keep: str, reason: str, *, actor: int, at: datetime | None = None
 ) -> None:
     """Keep one of an owner's two votes (``keep``: "ours" or "city"), voiding the other with the reason."""
-    at = at or utcnow()
+    at = at or clock.now()
     errors = {}
     if keep not in ("ours", "city"):
         errors["keep"] = _("Choose which vote stands.")
@@ -1353,7 +1350,7 @@ async def close_ballot(ballot_id: int, *, actor: int, reason: str = "", at: date
     files, and publish it; a passed item's proposal hears of it. Before its
     closing time a bound ballot closes only once everyone on its roll voted,
     and any other needs a reason (kept and shown with the result)."""
-    at = at or utcnow()
+    at = at or clock.now()
     reason = " ".join(reason.split())
     async with write_transaction():
         ballot = await _lock_ballot(ballot_id, exclusive=True)

@@ -13,6 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
+from yishi import clock
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
@@ -80,7 +81,7 @@ class StaffBallotController(Controller):
                 "ballots": await service.ballots_in_compound(compound["id"]),
                 "items": await service.decision_items(compound["id"]),
                 "can_manage": principal.can(Capability.BALLOT_MANAGE, compound["id"]),
-                "now": service.utcnow(),
+                "now": clock.now(),
                 "phase": service.phase,
                 **_figures_context(),
             },
@@ -155,7 +156,7 @@ class StaffBallotController(Controller):
         notice: str = "",
     ) -> Template:
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
-        now = service.utcnow()
+        now = clock.now()
         compound_id = compound["id"]
         roll = await service.roll(ballot_id)
         limit = principal.building_limit(compound_id)
@@ -562,7 +563,7 @@ class PublicBallotController(Controller):
         receipt: service.Receipt | None = None,
     ) -> Template:
         ballot = await service.ballot_in_compound(compound["id"], ballot_id)
-        now = service.utcnow()
+        now = clock.now()
         household = own_household(household, compound)
         entry, own_votes = (None, [])
         if household is not None:

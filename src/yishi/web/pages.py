@@ -10,7 +10,7 @@ from litestar.params import Body
 from litestar.response import File, Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from yishi import db
+from yishi import clock, db
 from yishi.accounts import service as accounts
 from yishi.accounts.dependencies import optional_principal
 from yishi.actions import home as actions_home
@@ -34,7 +34,7 @@ class PagesController(Controller):
             context={
                 "principal": principal,
                 "compounds": compounds,
-                "invited_meetings": await meetings.invited_upcoming(principal, meetings.now_utc()),
+                "invited_meetings": await meetings.invited_upcoming(principal, clock.now()),
                 **await actions_home.home_context(principal),
             },
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.response import Template
 
+from yishi import clock
 from yishi.accounts.residents import HouseholdIdentity
 from yishi.meetings import service as meetings
 from yishi.roster import service as roster
@@ -24,6 +25,6 @@ class CompoundPublicController(Controller):
                 "compound": compound,
                 "household": household,
                 "parties": parties,
-                "meeting_notices": await meetings.upcoming_public(compound["id"], meetings.now_utc()),
+                "meeting_notices": await meetings.upcoming_public(compound["id"], clock.now()),
             },
         )
