@@ -26,6 +26,10 @@ from yishi.settings import Settings
 T = TypeVar("T")
 POSTGRES_URL = os.environ.get("YISHI_TEST_POSTGRES_URL", "")
 ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+# For a test about one engine: it runs on that engine only, instead of being
+# skipped on the other (PostgreSQL ones run when YISHI_TEST_POSTGRES_URL is set).
+only_sqlite = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+only_postgres = pytest.mark.parametrize("settings", ["postgres"] if POSTGRES_URL else [], indirect=True)
 BASE_URL = "http://testserver.local"
 
 

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 from httpx_sse import aconnect_sse
 
+from tests.conftest import only_postgres
 from tests.support import World
 from tests.voting.factories import make_item, make_meeting
 from yishi.accounts.service import issue_household_link
@@ -100,11 +100,10 @@ def yes_value(html: str) -> str:
     return row.split('class="tally-value">', 1)[1].split("</text>", 1)[0].strip()
 
 
+@only_postgres
 async def test_a_vote_through_one_worker_updates_a_live_screen_on_another(
     settings: Settings, world: World, tmp_path: Path
 ):
-    if not settings.is_postgres:
-        pytest.skip("several workers need PostgreSQL; SQLite serves one process")
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
     ballot_id = await service.open_ballot(

@@ -2,8 +2,7 @@
 
 import asyncio
 
-import pytest
-
+from tests.conftest import only_sqlite
 from tests.support import build_world
 from yishi import db
 from yishi.accounts import service
@@ -24,8 +23,7 @@ async def test_many_concurrent_writers_never_see_database_is_locked(client, sett
     assert live == 1
 
 
+@only_sqlite
 async def test_sqlite_database_runs_in_wal_mode(client, settings):
-    if settings.is_postgres:
-        pytest.skip("WAL is a SQLite setting")
     rows = await db.engine().run_ddl("PRAGMA journal_mode")
     assert rows[0]["journal_mode"] == "wal"

@@ -11,15 +11,12 @@ import threading
 import pytest
 from litestar import Litestar
 
+from tests.conftest import only_sqlite
 from tests.support import build_world
 from yishi import db
 from yishi.roster.tables import Building, Compound
 
-
-@pytest.fixture(autouse=True)
-def sqlite_only(settings):
-    if settings.is_postgres:
-        pytest.skip("the SQLite engine only")
+pytestmark = only_sqlite
 
 
 def connection_threads() -> int:
