@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from yishi.i18n import N_
 from yishi.i18n import gettext as _
+
+NOT_FOUND = N_("This page does not exist or is not in your places.")
 
 
 class DomainError(Exception):
@@ -26,7 +29,7 @@ class NotFound(DomainError):
     status_code = 404
 
     def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
-        super().__init__(message or _("This page does not exist or is not in your places."), field=field)
+        super().__init__(message or _(NOT_FOUND), field=field)
 
 
 class Forbidden(DomainError):

@@ -38,9 +38,7 @@ class LiveChannels(ChannelsPlugin):
     """
 
     async def _on_shutdown(self) -> None:
-        for handle in _pending.values():
-            handle.cancel()
-        _pending.clear()
+        _drop_pending()
         await super()._on_shutdown()
 
 
@@ -62,9 +60,7 @@ def create_plugin(settings: Settings) -> ChannelsPlugin:
         subscriber_max_backlog=8,
         subscriber_backlog_strategy="dropleft",
     )
-    for handle in _pending.values():
-        handle.cancel()
-    _pending.clear()
+    _drop_pending()
     return _plugin
 
 
@@ -77,6 +73,13 @@ def plugin() -> ChannelsPlugin:
 def topic_name(kind: str, key: int | str) -> str:
     # PostgreSQL channel names are identifiers: keep them plain.
     return f"yishi_{kind}_{key}"
+
+
+def _drop_pending() -> None:
+    """Cancel the coalesced publishes still waiting."""
+    for handle in _pending.values():
+        handle.cancel()
+    _pending.clear()
 
 
 def _publish(topic: str) -> None:

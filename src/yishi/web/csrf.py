@@ -70,19 +70,16 @@ class SessionCSRFMiddleware(AbstractMiddleware):
         request = scope["litestar_app"].request_class(scope=scope, receive=receive)
         binding = csrf_binding(scope)
         cookie_token = request.cookies.get(COOKIE)
+        cookie_good = token_is_good(self.secret, cookie_token, binding)
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(HEADER)
             content_type, _ = request.content_type
             if not sent and content_type in {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
                 sent = (await request.form()).get(FIELD)
-            if not (
-                isinstance(sent, str)
-                and cookie_token
-                and hmac.compare_digest(sent, cookie_token)
-                and token_is_good(self.secret, sent, binding)
-            ):
+            # The form's token must be the cookie's, and the cookie's made for this session.
+            if not (isinstance(sent, str) and cookie_good and hmac.compare_digest(sent, cookie_token)):
                 raise PermissionDeniedException("CSRF token verification failed")
-        token = cookie_token if token_is_good(self.secret, cookie_token, binding) else new_token(self.secret, binding)
+        token = cookie_token if cookie_good else new_token(self.secret, binding)
         ScopeState.from_scope(scope).csrf_token = token
 
         async def send_with_cookie(message: Message) -> None:

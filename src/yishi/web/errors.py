@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from yishi import i18n
-from yishi.errors import DomainError
+from yishi.errors import NOT_FOUND, DomainError
 from yishi.i18n import gettext as _
 from yishi.web.forms import is_htmx
 from yishi.web.language import language_from_scope
@@ -61,7 +61,7 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         # (base.html shows no flashes then), and the reader's language from the cookie.
         i18n.use_language(language_from_scope(request.scope, request.app.state.settings.language))
     if isinstance(exc, NotFoundException):
-        return error_page(request, 404, _("Not found"), _("This page does not exist or is not in your places."))
+        return error_page(request, 404, _("Not found"), _(NOT_FOUND))
     if isinstance(exc, PermissionDeniedException):
         return error_page(
             request,
