@@ -9,8 +9,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-from httpx import AsyncClient, Response
+from httpx import ASGITransport, AsyncClient, Response
 
+from tests.conftest import BASE_URL
 from yishi.accounts import service as accounts
 from yishi.accounts.passwords import hash_password
 from yishi.accounts.permissions import Role
@@ -91,6 +92,14 @@ async def build_world() -> World:
     )
     await add_user(world, "grid_alpha1", Role.GRID_WORKER, accounts.Scope(building_id=world.buildings[("alpha", "1")]))
     return world
+
+
+def browser(app: Any, session_id: str | None = None) -> AsyncClient:
+    """Another browser on the app (its own cookies), optionally holding ``session_id``."""
+    client = AsyncClient(transport=ASGITransport(app=app), base_url=BASE_URL)
+    if session_id:
+        client.cookies.set("yishi_session", session_id)
+    return client
 
 
 async def csrf(client: AsyncClient) -> str:

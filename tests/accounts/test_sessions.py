@@ -8,17 +8,9 @@ from __future__ import annotations
 import httpx
 from litestar import Litestar
 
-from tests.conftest import BASE_URL
-from tests.support import build_world, login, post
+from tests.support import browser, build_world, login, post
 from yishi.accounts.service import issue_household_link
 from yishi.accounts.tables import SessionRecord
-
-
-def browser(app: Litestar, session_id: str | None = None) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
-    if session_id:
-        client.cookies.set("yishi_session", session_id)
-    return client
 
 
 async def _is_staff(app: Litestar, session_id: str) -> bool:

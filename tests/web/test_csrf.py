@@ -7,15 +7,10 @@ from __future__ import annotations
 import httpx
 from litestar import Litestar
 
-from tests.conftest import BASE_URL
-from tests.support import PASSWORD, build_world, login, post
+from tests.support import PASSWORD, browser, build_world, login, post
 from yishi.accounts.service import issue_household_link
 
 NEW_PASSWORD = "a brand new password"
-
-
-def browser(app: Litestar) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
 
 
 async def change_password(client: httpx.AsyncClient, token: str) -> httpx.Response:

@@ -26,8 +26,7 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.conftest import BASE_URL
-from tests.support import csrf
+from tests.support import browser, csrf
 from yishi import demo
 from yishi.accounts.permissions import ROLE_CAPABILITIES, Capability, Role
 from yishi.accounts.service import issue_household_link
@@ -437,7 +436,7 @@ def outcome(response: httpx.Response) -> str:
 
 
 async def browser_for(app: Litestar, principal: str, ids: dict[str | None, dict[str, Any]]) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+    client = browser(app)
     if principal.startswith("resident:"):
         code = principal.split(":", 1)[1]
         token = await issue_household_link(ids[code]["household"], None)
