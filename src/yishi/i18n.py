@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,34 +161,48 @@ def update_catalogs(root: Path) -> dict[str, int]:
     for language in LANGUAGES:
         folder = LOCALE_DIR / language / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
+        olds = {}
+        for po_path in sorted(folder.glob("*.po")):
+            with po_path.open("rb") as handle:
+                olds[po_path.stem] = read_po(handle, locale=language)
         for domain, messages in found.items():
             po_path = folder / f"{domain}.po"
-            old = Catalog(locale=language, domain=domain)
-            if po_path.exists():
-                with po_path.open("rb") as handle:
-                    old = read_po(handle, locale=language)
+            old = olds.get(domain, Catalog(locale=language, domain=domain))
             new = Catalog(locale=language, domain=domain, project="Yishi", fuzzy=False)
             for msgid, places in sorted(messages.items(), key=lambda m: m[0] if isinstance(m[0], str) else m[0][0]):
                 singular = msgid if isinstance(msgid, str) else msgid[0]
                 previous = old.get(singular)
-                plural = isinstance(msgid, tuple)
-                if _translated(previous) and isinstance(previous.string, tuple) == plural:
-                    text: Any = previous.string
-                elif plural:
-                    forms = new.num_plurals
-                    text = msgid if language == "en" else ("",) * forms
-                    if language == "en":
-                        text = tuple(msgid[min(i, 1)] for i in range(forms))
-                    elif previous is not None and previous.string and not isinstance(previous.string, tuple):
-                        text = (previous.string,) * forms  # the same text, now with its plural forms
-                else:
-                    text = msgid if language == "en" else ""
+                if not _translated(previous):
+                    previous = next((c.get(singular) for c in olds.values() if _translated(c.get(singular))), previous)
+                text = _text_for(msgid, previous, language, new.num_plurals)
                 if not _translated(new.add(msgid, text)):
                     added[f"{language}/{domain}"] = added.get(f"{language}/{domain}", 0) + 1
                 new[singular].locations = [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places]
-            with po_path.open("wb") as handle:
-                write_po(handle, new, width=100, sort_output=True, include_lineno=False)
+            buffer = io.BytesIO()
+            write_po(buffer, new, width=100, sort_output=True, include_lineno=False)
+            if not po_path.exists() or _undated(po_path.read_bytes()) != _undated(buffer.getvalue()):
+                po_path.write_bytes(buffer.getvalue())
     return added
+
+
+def _text_for(msgid: MessageId, previous: Any, language: str, forms: int) -> Any:
+    """A message's text in a new catalog: its translation kept, English as itself,
+    else empty (a plural message gets one text per plural form)."""
+    plural = isinstance(msgid, tuple)
+    if _translated(previous) and isinstance(previous.string, tuple) == plural:
+        return previous.string
+    if not plural:
+        return msgid if language == "en" else ""
+    if language == "en":
+        return tuple(msgid[min(i, 1)] for i in range(forms))
+    if previous is not None and previous.string and not isinstance(previous.string, tuple):
+        return (previous.string,) * forms  # the same text, now with its plural forms
+    return ("",) * forms
+
+
+def _undated(po: bytes) -> bytes:
+    """A catalog without its creation date, so an unchanged one is not rewritten."""
+    return re.sub(rb'"POT-Creation-Date: [^"]*"', b"", po)
 
 
 if __name__ == "__main__":
