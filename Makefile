@@ -9,6 +9,8 @@ VENDOR := static/vendor/htmx.min.js static/vendor/sse.js
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
 TEST_PACKAGES := chromium
 PYTEST_ARGS ?=
+# Tests run in one process per core (pytest-xdist); TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint setup system-deps test-system-deps catalogs serve clean
 
@@ -20,7 +22,7 @@ run: setup
 	$(PY) -m yishi.cli serve --host 127.0.0.1 --port 8000
 
 test: setup test-system-deps lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Style and layering, checked before the tests (configured in pyproject.toml).
 lint: setup

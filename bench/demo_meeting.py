@@ -14,8 +14,8 @@ from yishi.actions.tables import Action
 from yishi.db import write_transaction
 from yishi.meetings.tables import Addendum, AgendaItem, Attendance, Invitation, Meeting, Position
 from yishi.roster.tables import Building, Compound, Household, Party
+from yishi.rules import RollEntry, Vote, tally
 from yishi.voting.recount import write_roll_csv, write_votes_csv
-from yishi.voting.rules import RollEntry, Vote, tally
 
 # title, full text, question, options, rule, Civil Code art. 278 item
 ITEMS = [

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
 import httpx
 import pytest
 from argon2 import PasswordHasher
@@ -81,11 +82,27 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def _own_database(url: str, worker: str) -> str:
+    """A PostgreSQL database of this pytest-xdist worker's own (``test_gw0``, ...),
+    made beside the one named by the URL on first use."""
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    connection = await asyncpg.connect(url)
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own):
+            await connection.execute(f'CREATE DATABASE "{own}"')
+    finally:
+        await connection.close()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> str:
-    db.configure(Settings(database_url=POSTGRES_URL))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = run_in_thread(_own_database(POSTGRES_URL, worker)) if worker else POSTGRES_URL
+    db.configure(Settings(database_url=url))
     run_in_thread(_reset_postgres())
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture(params=ENGINES)
@@ -101,6 +118,15 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         db.configure(settings)
         run_in_thread(_truncate_all())
     return settings
+
+
+@pytest.fixture
+async def world(settings: Settings) -> Any:
+    """The two compounds, their households and staff of ``tests.support.build_world``,
+    in the test's own database (every test that needs them takes this fixture)."""
+    from tests.support import build_world
+
+    return await build_world()
 
 
 @pytest.fixture
@@ -135,7 +161,12 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         await lifespan
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: Playwright's sync API keeps an event loop running in
+    """Browser tests last, and all in one worker when the suite runs in several
+    (``make test`` runs two): Playwright's sync API keeps an event loop running in
     the main thread while its browser is open, which async tests cannot share."""
     items.sort(key=lambda item: "/e2e/" in str(item.path))
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group("browser"))

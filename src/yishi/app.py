@@ -20,27 +20,26 @@ from yishi.accounts.dependencies import provide_principal
 from yishi.accounts.resident_views import ResidentController
 from yishi.accounts.residents import provide_household
 from yishi.accounts.session_store import DatabaseStore
-from yishi.accounts.sessions import IssuedSessionConfig
 from yishi.accounts.views import AccountController
 from yishi.actions import ui as actions_ui
 from yishi.actions.views import ActionController, MyActionsController
 from yishi.documents.views import DocumentsController, VerifyController
 from yishi.forms import MAX_ID
+from yishi.home.views import CompoundPublicController, PagesController
 from yishi.live.channels import create_plugin as create_live_channel
-from yishi.meetings.views import MeetingController, MeetingPublicController
+from yishi.meetings import views as meetings_views
 from yishi.proposals.views import ProposalPublicController, ProposalStaffController
 from yishi.roster.views import RosterController
 from yishi.settings import PROJECT_ROOT, Settings
 from yishi.supervision import ui as supervision_ui
 from yishi.supervision.views import BoardController, EscalationController, FiguresController
+from yishi.voting import views as voting_views
 from yishi.voting.live_views import LiveController
-from yishi.voting.views import PublicBallotController, StaffBallotController
-from yishi.web import csrf
+from yishi.web import csrf, links
 from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
-from yishi.web.pages import PagesController
-from yishi.web.public import CompoundPublicController
 from yishi.web.security import add_security_headers
+from yishi.web.sessions import IssuedSessionConfig
 from yishi.web.templating import template_config
 
 SESSION_MAX_AGE = 7 * 24 * 3600
@@ -60,11 +59,9 @@ CONTROLLERS = [
     ResidentController,
     CompoundPublicController,
     RosterController,
-    StaffBallotController,
-    PublicBallotController,
+    *voting_views.CONTROLLERS,
     LiveController,
-    MeetingController,
-    MeetingPublicController,
+    *meetings_views.CONTROLLERS,
     ProposalPublicController,
     ProposalStaffController,
     DocumentsController,
@@ -124,4 +121,7 @@ def create_app(settings: Settings) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    # Templates link by route name, in pages and in fragments rendered outside a request alike.
+    templates.instance.engine.globals["url_for"] = app.route_reverse
+    links.bind(app)
     return app

@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from yishi import db
-from yishi.errors import DomainError, FormErrors
-from yishi.settings import Settings, SettingsError
+from yishi.commands import load_settings, run_with_database
+from yishi.errors import DomainError
 from yishi.supervision.cli import escalate
 from yishi.voting.cli import tally
-
-T = TypeVar("T")
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings.from_env().ensure_secret_key()
-    except SettingsError as error:
-        raise click.ClickException(str(error)) from error
-
-
-def run_with_database(work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` against the configured database (pool opened and closed around it)."""
-    settings = load_settings()
-    db.configure(settings)
-
-    async def wrapped() -> T:
-        async with db.lifespan_database(settings):
-            return await work()
-
-    try:
-        return asyncio.run(wrapped())
-    except FormErrors as error:
-        raise click.ClickException("\n".join(f"{k}: {v}" for k, v in error.errors.items())) from error
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 @click.group()

@@ -9,6 +9,7 @@ when the community exists nothing is added.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -21,15 +22,7 @@ from yishi.db import write_transaction
 from yishi.meetings import demo as meetings_demo
 from yishi.proposals import demo as proposals_demo
 from yishi.roster.service import building_name
-from yishi.roster.tables import (
-    Building,
-    Community,
-    Compound,
-    Household,
-    Party,
-    PartyKind,
-    PropertyCompany,
-)
+from yishi.roster.tables import Building, Community, Compound, Household, Party, PartyKind, PropertyCompany
 from yishi.supervision import demo as supervision_demo
 from yishi.voting import demo as voting_demo
 
@@ -74,35 +67,35 @@ def yinhewan_households(rng: random.Random) -> list[tuple[str, str, int, str, st
     """240 households: 4 buildings × 2 entrances × 15 floors × 2 flats."""
     areas = {1: 8956, 2: 11230, 3: 12875, 4: 14320}
     rows = []
-    for building in range(1, 5):
-        for entrance in (1, 2):
-            for floor in range(1, 16):
-                for flat in (1, 2):
-                    layout = ((building + flat) % 4) + 1
-                    unit = f"{entrance}-{floor}{flat:02d}"
-                    area = areas[layout] + rng.randint(-40, 40)
-                    owner = _name(rng)
-                    rows.append((str(building), unit, area, owner, _phone(rng), rng.randint(1, 5), None))
+    for building, entrance, floor, flat in itertools.product(range(1, 5), (1, 2), range(1, 16), (1, 2)):
+        layout = ((building + flat) % 4) + 1
+        unit = f"{entrance}-{floor}{flat:02d}"
+        area = areas[layout] + rng.randint(-40, 40)
+        owner = _name(rng)
+        rows.append((str(building), unit, area, owner, _phone(rng), rng.randint(1, 5), None))
     # One buyer holds three units in building 2; the developer still holds eight unsold units.
     for index, unit in enumerate(("1-1501", "1-1502", "2-1501")):
-        b, u, area, _o, _p, _r, _k = next(r for r in rows if r[0] == "2" and r[1] == unit)
-        rows[rows.index(next(r for r in rows if r[0] == "2" and r[1] == unit))] = (
-            b,
-            u,
-            area,
-            "张建国",
-            "13991310001",
-            4 if index == 0 else 0,
-            "owner-zhangjianguo",
-        )
+        _own(rows, "2", unit, "张建国", "13991310001", 4 if index == 0 else 0, "owner-zhangjianguo")
     unsold = [("4", f"2-{floor}{flat:02d}") for floor in (14, 15) for flat in (1, 2)] + [
         ("3", f"1-{floor}01") for floor in (12, 13, 14, 15)
     ]
     for b, u in unsold:
-        index = next(i for i, r in enumerate(rows) if r[0] == b and r[1] == u)
-        area = rows[index][2]
-        rows[index] = (b, u, area, "渭南银河置业有限公司", "0913-2100000", 0, "developer")
+        _own(rows, b, u, "渭南银河置业有限公司", "0913-2100000", 0, "developer")
     return rows
+
+
+def _own(
+    rows: list[tuple[str, str, int, str, str, int, str | None]],
+    building: str,
+    unit: str,
+    owner: str,
+    phone: str,
+    residents: int,
+    owner_key: str,
+) -> None:
+    """Give one unit of the generated roster to a known owner (its area kept)."""
+    index = next(i for i, r in enumerate(rows) if r[0] == building and r[1] == unit)
+    rows[index] = (building, unit, rows[index][2], owner, phone, residents, owner_key)
 
 
 def renbao_households(rng: random.Random) -> list[tuple[str, str, int, str, str, int, str | None]]:

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import httpx
+import pytest
 from litestar import Litestar
 
 from tests.conftest import BASE_URL
@@ -33,8 +34,8 @@ async def _post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> i
     return response.status_code
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_burst_of_wrong_passwords_is_checked_no_more_than_the_limit(settings: Settings, tmp_path: Path):
-    await build_world()
     with workers(settings, tmp_path, 1 if not settings.is_postgres else 2) as urls:
         clients = await _fresh_clients(urls, 40)
         statuses = await asyncio.gather(
@@ -47,10 +48,10 @@ async def test_a_burst_of_wrong_passwords_is_checked_no_more_than_the_limit(sett
     assert await LoginAttempt.count() == attempts.PER_KEY_AND_ADDRESS
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_burst_of_phone_guesses_for_one_unit_lets_no_more_than_the_limit_be_checked(
     settings: Settings, tmp_path: Path
 ):
-    await build_world()
     guesses = [f"1390000{n:04d}" for n in range(99)] + ["13900001100"]  # the roster's phone of 1-1-101
     random.Random(7).shuffle(guesses)
     with workers(settings, tmp_path, 1 if not settings.is_postgres else 2) as urls:
@@ -81,10 +82,10 @@ async def _login(client: httpx.AsyncClient, username: str, password: str, forwar
     return response.status_code
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_guesser_at_one_address_does_not_lock_out_the_account_holder_at_another(
     app: Litestar, client: httpx.AsyncClient
 ):
-    await build_world()
     async with _browser(app, "203.0.113.7") as guesser, _browser(app, "198.51.100.2") as holder:
         for n in range(6):
             await _login(guesser, "sec_alpha", f"guess {n}")
@@ -92,16 +93,16 @@ async def test_a_guesser_at_one_address_does_not_lock_out_the_account_holder_at_
         assert await _login(holder, "sec_alpha", PASSWORD) == 302
 
 
+@pytest.mark.usefixtures("world")
 async def test_behind_an_unnamed_proxy_failures_do_not_lock_out_everyone(app: Litestar, client: httpx.AsyncClient):
-    await build_world()
     async with _browser(app, "10.0.0.1") as proxy:
         for n in range(attempts.PER_ADDRESS + 1):
             assert await _login(proxy, f"someone{n}", "wrong", forwarded_for=f"192.0.2.{n}") == 400
         assert await _login(proxy, "sec_alpha", PASSWORD, forwarded_for="192.0.2.200") == 302
 
 
+@pytest.mark.usefixtures("world")
 async def test_without_a_proxy_an_address_that_fails_too_often_is_refused(app: Litestar, client: httpx.AsyncClient):
-    await build_world()
     async with _browser(app, "203.0.113.9") as sprayer:
         for n in range(attempts.PER_ADDRESS):
             await _login(sprayer, f"someone{n}", "wrong")

@@ -6,9 +6,10 @@ opened with the old one."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from litestar import Litestar
 
-from tests.support import browser, build_world, login, post
+from tests.support import browser, login, post
 from yishi.accounts.service import issue_household_link
 from yishi.accounts.tables import SessionRecord
 
@@ -18,8 +19,8 @@ async def _is_staff(app: Litestar, session_id: str) -> bool:
         return (await other.get("/compounds/alpha/roster")).status_code == 200
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_planted_session_id_never_becomes_a_staff_session(app: Litestar, client: httpx.AsyncClient):
-    await build_world()
     client.cookies.set("yishi_session", "anything", domain="testserver.local")
     await login(client, "sec_alpha")
     issued = client.cookies["yishi_session"]
@@ -29,8 +30,9 @@ async def test_a_planted_session_id_never_becomes_a_staff_session(app: Litestar,
     assert await _is_staff(app, issued)
 
 
-async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(app: Litestar, client: httpx.AsyncClient):
-    world = await build_world()
+async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(
+    app: Litestar, client: httpx.AsyncClient, world
+):
     token = await issue_household_link(world.households["alpha:1-1-101"], None)
     await client.get(f"/h/{token}", follow_redirects=True)
     resident_id = client.cookies["yishi_session"]
@@ -43,8 +45,7 @@ async def test_login_moves_an_issued_session_to_a_new_id_and_ends_the_old_one(ap
     assert not await SessionRecord.exists().where(SessionRecord.key == resident_id)
 
 
-async def test_identifying_as_a_household_starts_a_new_session(app: Litestar, client: httpx.AsyncClient):
-    world = await build_world()
+async def test_identifying_as_a_household_starts_a_new_session(app: Litestar, client: httpx.AsyncClient, world):
     await login(client, "sec_alpha")
     before = client.cookies["yishi_session"]
     token = await issue_household_link(world.households["alpha:1-1-102"], None)
@@ -53,8 +54,8 @@ async def test_identifying_as_a_household_starts_a_new_session(app: Litestar, cl
     assert not await SessionRecord.exists().where(SessionRecord.key == before)
 
 
+@pytest.mark.usefixtures("world")
 async def test_logging_out_ends_the_session_id(app: Litestar, client: httpx.AsyncClient):
-    await build_world()
     await login(client, "sec_alpha")
     session_id = client.cookies["yishi_session"]
     await post(client, "/logout")
@@ -62,8 +63,7 @@ async def test_logging_out_ends_the_session_id(app: Litestar, client: httpx.Asyn
     assert not await SessionRecord.exists().where(SessionRecord.key == session_id)
 
 
-async def test_reissuing_a_household_link_ends_the_sessions_opened_with_the_old_one(client: httpx.AsyncClient):
-    world = await build_world()
+async def test_reissuing_a_household_link_ends_the_sessions_opened_with_the_old_one(client: httpx.AsyncClient, world):
     household = world.households["alpha:1-1-101"]
     old = await issue_household_link(household, None)
     await client.get(f"/h/{old}", follow_redirects=True)

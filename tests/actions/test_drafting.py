@@ -3,14 +3,13 @@
 import pytest
 
 from tests.actions.support import decided_meeting, draft_values, due_in
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 from yishi.actions.tables import Action, StatusChange
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import Meeting
 
 
-async def test_the_secretary_drafts_an_action_for_an_adopted_item(client):
-    world = await build_world()
+async def test_the_secretary_drafts_an_action_for_an_adopted_item(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/actions/resolutions")
@@ -36,8 +35,7 @@ async def test_the_secretary_drafts_an_action_for_an_adopted_item(client):
     assert await AuditEntry.exists().where((AuditEntry.subject == "action") & (AuditEntry.action == "drafted"))
 
 
-async def test_one_adopted_item_may_get_several_actions_numbered_in_turn(client):
-    world = await build_world()
+async def test_one_adopted_item_may_get_several_actions_numbered_in_turn(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     for title in ("采购灯具", "安装灯具"):
@@ -46,8 +44,7 @@ async def test_one_adopted_item_may_get_several_actions_numbered_in_turn(client)
     assert [(r["number"], r["title"]) for r in rows] == [(1, "采购灯具"), (2, "安装灯具")]
 
 
-async def test_a_failed_item_gets_no_action_and_the_refusal_says_why(client):
-    world = await build_world()
+async def test_a_failed_item_gets_no_action_and_the_refusal_says_why(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.failed))
@@ -59,8 +56,7 @@ async def test_a_failed_item_gets_no_action_and_the_refusal_says_why(client):
     assert "未通过" in text_of(form.text)
 
 
-async def test_a_report_item_gets_no_action(client):
-    world = await build_world()
+async def test_a_report_item_gets_no_action(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.report))
@@ -68,8 +64,7 @@ async def test_a_report_item_gets_no_action(client):
     assert "通报事项不作决定" in text_of(response.text)
 
 
-async def test_an_item_of_a_meeting_not_yet_closed_gets_no_action(client):
-    world = await build_world()
+async def test_an_item_of_a_meeting_not_yet_closed_gets_no_action(client, world):
     decided = await decided_meeting(world)
     await Meeting.update({Meeting.status: "published"}).where(Meeting.id == decided.meeting)
     await login(client, "sec_alpha")
@@ -78,8 +73,7 @@ async def test_an_item_of_a_meeting_not_yet_closed_gets_no_action(client):
     assert "会议尚未结束" in text_of(response.text)
 
 
-async def test_an_item_of_another_compound_cannot_be_carried_out_here(client):
-    world = await build_world()
+async def test_an_item_of_another_compound_cannot_be_carried_out_here(client, world):
     beta = await decided_meeting(world, "beta", with_proposal=False)
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, beta.adopted))
@@ -87,8 +81,7 @@ async def test_an_item_of_another_compound_cannot_be_carried_out_here(client):
     assert "请选择本小区会议的议程" in text_of(response.text)
 
 
-async def test_a_wrong_form_is_shown_again_with_every_message_and_what_was_typed(client):
-    world = await build_world()
+async def test_a_wrong_form_is_shown_again_with_every_message_and_what_was_typed(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     values = draft_values(
@@ -111,8 +104,7 @@ async def test_a_wrong_form_is_shown_again_with_every_message_and_what_was_typed
     assert not await Action.exists()
 
 
-async def test_a_budget_needs_its_funding_source(client):
-    world = await build_world()
+async def test_a_budget_needs_its_funding_source(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.adopted, funding_source=""))
@@ -120,8 +112,7 @@ async def test_a_budget_needs_its_funding_source(client):
     assert "请写明资金来源" in text_of(response.text)
 
 
-async def test_the_committee_or_the_community_can_be_responsible(client):
-    world = await build_world()
+async def test_the_committee_or_the_community_can_be_responsible(client, world):
     decided = await decided_meeting(world)
     await login(client, "sec_alpha")
     for kind, user in (("committee", "committee_alpha"), ("community", "admin"), ("branch", "sec_alpha")):
@@ -156,8 +147,7 @@ DRAFT = [
 
 
 @pytest.mark.parametrize(("username", "status"), DRAFT)
-async def test_only_the_secretary_or_community_admin_of_the_compound_drafts_actions(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_or_community_admin_of_the_compound_drafts_actions(client, username, status, world):
     decided = await decided_meeting(world)
     await login(client, username)
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.adopted))
@@ -167,8 +157,7 @@ async def test_only_the_secretary_or_community_admin_of_the_compound_drafts_acti
     assert await Action.exists() == (status == 200)
 
 
-async def test_drafting_needs_a_login(client):
-    world = await build_world()
+async def test_drafting_needs_a_login(client, world):
     decided = await decided_meeting(world)
     response = await post(client, "/compounds/alpha/actions/", draft_values(world, decided.adopted))
     assert "/login" in str(response.url)

@@ -36,8 +36,7 @@ async def three_actions(world):
     return decided
 
 
-async def test_the_property_manager_sees_their_actions_overdue_first_each_one_click_from_an_update(client):
-    world = await build_world()
+async def test_the_property_manager_sees_their_actions_overdue_first_each_one_click_from_an_update(client, world):
     await three_actions(world)
     await login(client, "pm_alpha")
     home = await client.get("/")
@@ -49,8 +48,7 @@ async def test_the_property_manager_sees_their_actions_overdue_first_each_one_cl
     assert 'sse-connect="/actions/mine/stream"' in home.text
 
 
-async def test_the_secretary_sees_every_open_action_of_the_compound(client):
-    world = await build_world()
+async def test_the_secretary_sees_every_open_action_of_the_compound(client, world):
     await three_actions(world)
     await login(client, "pm_alpha")
     await post(client, "/compounds/alpha/actions/3/updates", {"text": "已建成", "move": "complete"})
@@ -61,8 +59,7 @@ async def test_the_secretary_sees_every_open_action_of_the_compound(client):
     assert "增设电动车充电棚" not in text  # done: not open any more
 
 
-async def test_another_compounds_manager_sees_none_of_them(client):
-    world = await build_world()
+async def test_another_compounds_manager_sees_none_of_them(client, world):
     await three_actions(world)
     await login(client, "pm_beta")
     text = text_of((await client.get("/")).text)
@@ -70,16 +67,14 @@ async def test_another_compounds_manager_sees_none_of_them(client):
     assert (await client.get("/compounds/alpha/actions")).status_code == 404
 
 
-async def test_a_grid_worker_has_no_action_list(client):
-    world = await build_world()
+async def test_a_grid_worker_has_no_action_list(client, world):
     await three_actions(world)
     await login(client, "grid_alpha1")
     home = await client.get("/")
     assert "待落实事项" not in text_of(home.text)
 
 
-async def test_an_update_tells_open_screens_of_the_compound_to_refresh(client, app):
-    world = await build_world()
+async def test_an_update_tells_open_screens_of_the_compound_to_refresh(client, app, world):
     await three_actions(world)
     subscriber = await channels.plugin().subscribe([channels.topic_name("actions", world.compounds["alpha"])])
     try:
@@ -93,7 +88,7 @@ async def test_an_update_tells_open_screens_of_the_compound_to_refresh(client, a
 
 async def test_the_live_list_renders_the_same_fragment_as_the_page(client, app):
     from yishi.accounts.service import load_principal
-    from yishi.actions import home
+    from yishi.home import pages as home
 
     world = await build_world()
     await three_actions(world)
@@ -102,8 +97,7 @@ async def test_the_live_list_renders_the_same_fragment_as_the_page(client, app):
     assert "修复单元门禁" in html and "已超期" in html and "<html" not in html
 
 
-async def test_the_compound_list_of_actions_is_for_its_staff(client):
-    world = await build_world()
+async def test_the_compound_list_of_actions_is_for_its_staff(client, world):
     await three_actions(world)
     for username, status in (
         ("pm_alpha", 200),
@@ -116,8 +110,7 @@ async def test_the_compound_list_of_actions_is_for_its_staff(client):
         assert (await client.get("/compounds/alpha/actions")).status_code == status, username
 
 
-async def test_drafting_updating_and_finishing_write_on_the_proposals_timeline(client):
-    world = await build_world()
+async def test_drafting_updating_and_finishing_write_on_the_proposals_timeline(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     await login(client, "pm_alpha")

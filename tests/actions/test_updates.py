@@ -184,8 +184,7 @@ async def test_only_the_responsible_party_and_the_secretary_post_updates(client,
         assert 'id="update"' not in page.text
 
 
-async def test_staff_of_the_responsible_party_may_post_even_when_not_the_named_person(client):
-    world = await build_world()
+async def test_staff_of_the_responsible_party_may_post_even_when_not_the_named_person(client, world):
     decided = await decided_meeting(world)
     await drafted_action(
         world, decided.adopted, party_kind="committee", responsible=str(world.users["committee_alpha"])
@@ -197,8 +196,7 @@ async def test_staff_of_the_responsible_party_may_post_even_when_not_the_named_p
     assert (await post(client, "/compounds/alpha/actions/1/updates", {"text": "业委会已审核"})).status_code == 200
 
 
-async def test_an_update_needs_a_login(client):
-    world = await build_world()
+async def test_an_update_needs_a_login(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     response = await post(client, "/compounds/alpha/actions/1/updates", {"text": "x"})

@@ -167,8 +167,8 @@ async def add_ballot(
     """A vote on ``item_id`` whose roll is every household of the compound;
     when ``closed``, with the frozen roll and votes (``choices``: unit → choice)."""
     from yishi.roster.tables import Household
+    from yishi.rules import RollEntry, Vote, tally
     from yishi.voting.recount import write_roll_csv, write_votes_csv
-    from yishi.voting.rules import RollEntry, Vote, tally
     from yishi.voting.tables import Ballot, BallotRollEntry
 
     item = await AgendaItem.select().where(AgendaItem.id == item_id).first()

@@ -3,11 +3,12 @@ it back), its page count, its verification code and page numbers."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.documents.support import add_meeting, add_positions_and_sign_ins, pdf_pages, pdf_text
-from tests.support import build_world, issue, login
-from yishi import i18n
+from tests.support import issue, login
+from yishi import i18n, labels
 from yishi.actions.tables import Action, ActionUpdate
-from yishi.documents import labels
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem
 
@@ -29,8 +30,8 @@ def spaced_code(code: str) -> str:
     return f"{code[:4]} {code[4:]}"
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_proposal_poster_is_one_page_of_chinese_with_the_proposals_link_and_its_code(client):
-    await build_world()
     await login(client, "sec_alpha")
     response = await download(client, "/compounds/alpha/documents/pdf/proposal_poster")
     text, code = pdf_text(response.content), response.headers["x-verification-code"]
@@ -42,8 +43,7 @@ async def test_the_proposal_poster_is_one_page_of_chinese_with_the_proposals_lin
     assert "银河湾小区" in text  # the running header
 
 
-async def test_the_meeting_notice_lists_time_place_and_agenda_with_page_numbers(client):
-    world = await build_world()
+async def test_the_meeting_notice_lists_time_place_and_agenda_with_page_numbers(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     response = await download(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
@@ -51,15 +51,15 @@ async def test_the_meeting_notice_lists_time_place_and_agenda_with_page_numbers(
     assert "会议通知" in text and "板凳会" in text and "3号楼前党群服务站" in text
     assert "地下车库出口照明改造" in text and "电动车充电棚选址" in text
     with i18n.language("zh_CN"):
-        assert labels.rule_label("majority_of_cast") in text
+        assert labels.label("rule", "majority_of_cast") in text
     assert PAGE.format(pages, pages) in squeezed(text)
     assert spaced_code(response.headers["x-verification-code"]) in text
 
 
 async def test_an_owners_decision_notice_prints_each_items_full_text_the_voting_method_and_when_the_committee_was_told(
     client,
+    world,
 ):
-    world = await build_world()
     meeting_id = await add_meeting(world, kind="owners_decision", title="业主大会临时会议")
     await AgendaItem.update({AgendaItem.owners_matter: 5, AgendaItem.rule: "civil_code_ordinary"}).where(
         AgendaItem.meeting == meeting_id
@@ -71,12 +71,11 @@ async def test_an_owners_decision_notice_prints_each_items_full_text_the_voting_
     assert "表决方式" in text and "现场举手表决与书面表决票相结合" in text
     assert "告知社区居委会" in text
     with i18n.language("zh_CN"):
-        assert labels.owners_matter_label(5) in text
-        assert labels.rule_label("civil_code_ordinary") in text
+        assert labels.label("owners_matter", 5) in text
+        assert labels.label("rule", "civil_code_ordinary") in text
 
 
-async def test_a_draft_meeting_has_no_documents_yet(client):
-    world = await build_world()
+async def test_a_draft_meeting_has_no_documents_yet(client, world):
     meeting_id = await add_meeting(world, status="draft")
     await login(client, "sec_alpha")
     response = await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")
@@ -85,8 +84,7 @@ async def test_a_draft_meeting_has_no_documents_yet(client):
     assert await IssuedDocument.count() == 0
 
 
-async def test_the_sign_in_sheet_has_a_table_per_party_blank_cells_and_the_live_sign_ins(client):
-    world = await build_world()
+async def test_the_sign_in_sheet_has_a_table_per_party_blank_cells_and_the_live_sign_ins(client, world):
     meeting_id = await add_meeting(world)
     await add_positions_and_sign_ins(world, meeting_id)
     await login(client, "sec_alpha")
@@ -101,8 +99,7 @@ async def test_the_sign_in_sheet_has_a_table_per_party_blank_cells_and_the_live_
     assert "打印时应到 6 户，已签到 2 户（33.3%）" in text
 
 
-async def test_the_minutes_show_attendance_by_party_notes_positions_rules_and_a_signature_block(client):
-    world = await build_world()
+async def test_the_minutes_show_attendance_by_party_notes_positions_rules_and_a_signature_block(client, world):
     meeting_id = await add_meeting(world)
     await add_positions_and_sign_ins(world, meeting_id)
     await login(client, "sec_alpha")
@@ -114,14 +111,13 @@ async def test_the_minutes_show_attendance_by_party_notes_positions_rules_and_a_
     assert "照明问题已反映多次" in text
     assert "物业同意，两周内完成安装" in text
     with i18n.language("zh_CN"):
-        assert labels.stance_label("conditions") in text
+        assert labels.label("stance", "conditions") in text
     assert "方案一" not in text and "3号楼北侧空地" in text
     assert "本议程未在议事平台计票" in text
     assert "签字确认" in text and "＿＿＿＿年＿＿月＿＿日" in text
 
 
-async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_csv(client):
-    world = await build_world()
+async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_csv(client, world):
     meeting_id = await add_meeting(world, status="closed")
     item = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).first()
     now = datetime.now(UTC)
@@ -155,7 +151,7 @@ async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_c
     text = pdf_text(response.content)
     assert "落实台账" in text and "加装出口照明 6 盏" in text and "公示费用明细" in text
     with i18n.language("zh_CN"):
-        overdue = labels.action_status_label("overdue")
+        overdue = labels.label("action_status", "overdue")
     assert overdue in text and "灯具已到货" in text
     assert "办结率 50.0%" in text
     csv_response = await client.get(f"/compounds/alpha/documents/action-ledger.csv?from={year}-01-01&to={year}-12-31")
@@ -165,8 +161,8 @@ async def test_the_action_ledger_lists_the_actions_of_the_period_as_pdf_and_as_c
     assert "加装出口照明 6 盏" in body and overdue in body
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_bad_ledger_period_is_shown_next_to_the_field(client):
-    await build_world()
     await login(client, "sec_alpha")
     response = await issue(client, "/compounds/alpha/documents/pdf/action_ledger?from=2026-12-31&to=2026-01-01")
     assert response.status_code == 400
@@ -174,8 +170,7 @@ async def test_a_bad_ledger_period_is_shown_next_to_the_field(client):
     assert 'value="2026-12-31"' in response.text
 
 
-async def test_an_english_reader_gets_the_document_in_english_with_page_n_of_m(client):
-    world = await build_world()
+async def test_an_english_reader_gets_the_document_in_english_with_page_n_of_m(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     client.cookies.set("yishi_lang", "en")
@@ -189,8 +184,7 @@ async def test_an_english_reader_gets_the_document_in_english_with_page_n_of_m(c
     assert english["language"] == "en"
 
 
-async def test_a_subject_of_another_compound_is_not_found_and_nothing_is_rendered(client):
-    world = await build_world()
+async def test_a_subject_of_another_compound_is_not_found_and_nothing_is_rendered(client, world):
     beta_meeting = await add_meeting(world, compound="beta")
     await login(client, "sec_alpha")
     response = await issue(client, f"/compounds/alpha/documents/pdf/minutes/{beta_meeting}")

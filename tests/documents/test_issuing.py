@@ -2,13 +2,12 @@
 bytes are served. A change makes a new version that supersedes the old one."""
 
 from tests.documents.support import add_meeting, pdf_text
-from tests.support import build_world, issue, login, post
+from tests.support import issue, login, post
 from yishi.documents.tables import IssuedDocument
 from yishi.meetings.tables import AgendaItem, Attendance
 
 
-async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(client):
-    world = await build_world()
+async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
@@ -19,8 +18,7 @@ async def test_a_second_download_of_unchanged_data_serves_the_stored_bytes(clien
     assert await IssuedDocument.count() == 1
 
 
-async def test_another_person_downloading_unchanged_data_gets_the_same_document(client):
-    world = await build_world()
+async def test_another_person_downloading_unchanged_data_gets_the_same_document(client, world):
     meeting_id = await add_meeting(world)
     url = f"/compounds/alpha/documents/pdf/minutes/{meeting_id}"
     await login(client, "sec_alpha")
@@ -30,8 +28,7 @@ async def test_another_person_downloading_unchanged_data_gets_the_same_document(
     assert first.headers["x-verification-code"] == second.headers["x-verification-code"]
 
 
-async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(client):
-    world = await build_world()
+async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}"
@@ -49,8 +46,7 @@ async def test_a_change_makes_version_two_and_the_first_is_superseded_by_it(clie
     assert third.headers["x-verification-code"] == new_code
 
 
-async def test_the_same_data_in_english_is_the_same_version_and_does_not_supersede_the_chinese(client):
-    world = await build_world()
+async def test_the_same_data_in_english_is_the_same_version_and_does_not_supersede_the_chinese(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"
@@ -73,8 +69,7 @@ async def test_the_same_data_in_english_is_the_same_version_and_does_not_superse
     assert rows[0]["superseded_by"] == rows[1]["superseded_by"] is not None
 
 
-async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(client):
-    world = await build_world()
+async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(client, world):
     meeting_id = await add_meeting(world)
     draft_id = await add_meeting(world, status="draft", title="草稿会议")
     await login(client, "sec_alpha")
@@ -92,10 +87,9 @@ async def test_the_documents_page_lists_what_can_be_issued_and_what_was_issued(c
     assert stored.status_code == 200 and stored.headers["x-verification-code"] == code
 
 
-async def test_a_document_is_issued_by_post_and_then_opened_by_get(client):
+async def test_a_document_is_issued_by_post_and_then_opened_by_get(client, world):
     """Opening an address (a prefetch, a crawler, a link in a chat) never
     issues a document; the issuing form does, and leads to the copy."""
-    world = await build_world()
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}"

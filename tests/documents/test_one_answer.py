@@ -4,15 +4,14 @@ quorum, rule wording and shares in one place each, so they agree."""
 from __future__ import annotations
 
 from tests.documents.support import add_meeting, pdf_text
-from tests.support import build_world, issue, login, text_of
+from tests.support import issue, login, text_of
+from yishi import labels
 from yishi.meetings.tables import AgendaItem, Attendance
 from yishi.roster.tables import Household
-from yishi.voting import labels
-from yishi.voting.rules import RULE_LABELS, Rule
+from yishi.rules import RULE_LABELS, Rule
 
 
-async def test_the_sign_in_page_and_the_minutes_count_a_present_owner_with_all_their_area(client):
-    world = await build_world()
+async def test_the_sign_in_page_and_the_minutes_count_a_present_owner_with_all_their_area(client, world):
     meeting_id = await add_meeting(world, kind="owners_decision", title="电梯维修业主共同决定")
     # One buyer holds 1-1-101 (90 m²) and 1-1-102 (100 m²); only 1-1-101 signs in.
     await Household.update({Household.owner_key: "zhang"}).where(
@@ -27,15 +26,14 @@ async def test_the_sign_in_page_and_the_minutes_count_a_present_owner_with_all_t
     assert "31.7%" in minutes and "31.7%" in page  # 190 of 600 m², one rounding rule on both
 
 
-async def test_a_rule_reads_the_same_on_the_agenda_the_ballot_and_the_documents(client):
-    world = await build_world()
+async def test_a_rule_reads_the_same_on_the_agenda_the_ballot_and_the_documents(client, world):
     meeting_id = await add_meeting(world, kind="owners_decision", title="电梯维修业主共同决定")
     await AgendaItem.update({AgendaItem.rule: "civil_code_special", AgendaItem.owners_matter: 6}).where(
         AgendaItem.meeting == meeting_id
     )
     await login(client, "sec_alpha")
     wording = "业主共同决定重大事项（民法典第二百七十八条）"
-    assert labels.rule_label("civil_code_special") == wording
+    assert labels.label("rule", "civil_code_special") == wording
     assert RULE_LABELS[Rule.CIVIL_CODE_SPECIAL] == "Owners' decision, special matter (Civil Code art. 278)"
     meeting_page = text_of((await client.get(f"/meetings/{meeting_id}")).text)
     notice = pdf_text((await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).content)

@@ -4,7 +4,7 @@ outside their compounds nothing exists; voter slips need household links too."""
 import pytest
 
 from tests.documents.support import add_meeting
-from tests.support import build_world, issue, login, post
+from tests.support import issue, login, post
 from yishi.documents.tables import IssuedDocument
 
 ISSUE = [
@@ -19,8 +19,7 @@ ISSUE = [
 
 
 @pytest.mark.parametrize(("username", "status"), ISSUE)
-async def test_issuing_a_document_needs_the_document_capability_in_the_compound(client, username, status):
-    world = await build_world()
+async def test_issuing_a_document_needs_the_document_capability_in_the_compound(client, username, status, world):
     meeting_id = await add_meeting(world)
     await login(client, username)
     for url in (
@@ -44,9 +43,9 @@ SLIPS = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), SLIPS)
 async def test_only_staff_who_may_issue_documents_and_household_links_print_voter_slips(client, username, status):
-    await build_world()
     await login(client, username)
     form = await client.get("/compounds/alpha/documents/voter-slips")
     assert form.status_code == status
@@ -55,8 +54,7 @@ async def test_only_staff_who_may_issue_documents_and_household_links_print_vote
     assert await IssuedDocument.count() == (1 if status == 200 else 0)
 
 
-async def test_a_property_manager_sees_the_issued_documents_but_not_the_voter_slips(client):
-    world = await build_world()
+async def test_a_property_manager_sees_the_issued_documents_but_not_the_voter_slips(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     notice = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers[
@@ -74,8 +72,7 @@ async def test_a_property_manager_sees_the_issued_documents_but_not_the_voter_sl
     assert (await client.get(f"/compounds/alpha/documents/issued/{slips}")).status_code == 403
 
 
-async def test_outside_their_compounds_staff_find_no_documents_page_and_no_issued_copy(client):
-    world = await build_world()
+async def test_outside_their_compounds_staff_find_no_documents_page_and_no_issued_copy(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     code = (await issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meeting_id}")).headers[
@@ -88,7 +85,7 @@ async def test_outside_their_compounds_staff_find_no_documents_page_and_no_issue
     assert (await client.get(f"/compounds/beta/documents/issued/{code}")).status_code == 404
 
 
+@pytest.mark.usefixtures("world")
 async def test_without_a_login_the_staff_pages_ask_to_log_in(client):
-    await build_world()
     response = await client.get("/compounds/alpha/documents", follow_redirects=False)
     assert response.status_code in (302, 303) and "/login" in response.headers["location"]

@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
+
 from tests.documents.support import building_id, pdf_pages, pdf_text
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 from yishi.accounts.service import household_for_token, issue_household_link
 from yishi.audit.tables import AuditEntry
 from yishi.documents.tables import IssuedDocument
@@ -20,8 +22,8 @@ async def issue(client, building: str):
     return code, pdf.content
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_form_warns_that_printing_issues_new_links_before_anything_happens(client):
-    await build_world()
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents/voter-slips")
     assert page.status_code == 200
@@ -30,8 +32,7 @@ async def test_the_form_warns_that_printing_issues_new_links_before_anything_hap
     assert "全小区（6 户）" in text and "1号楼（3 户）" in text
 
 
-async def test_without_the_confirmation_nothing_is_issued_and_the_choice_is_kept(client):
-    world = await build_world()
+async def test_without_the_confirmation_nothing_is_issued_and_the_choice_is_kept(client, world):
     old = await issue_household_link(world.households["alpha:1-1-101"], None)
     await login(client, "sec_alpha")
     b1 = await building_id(world.compounds["alpha"], "1")
@@ -43,8 +44,7 @@ async def test_without_the_confirmation_nothing_is_issued_and_the_choice_is_kept
     assert await household_for_token(old) == world.households["alpha:1-1-101"]
 
 
-async def test_slips_of_the_whole_compound_carry_a_new_working_link_per_household_and_old_links_stop(client):
-    world = await build_world()
+async def test_slips_of_the_whole_compound_carry_a_new_working_link_per_household_and_old_links_stop(client, world):
     old = await issue_household_link(world.households["alpha:1-1-101"], None)
     await login(client, "sec_alpha")
     code, data = await issue(client, "all")
@@ -61,8 +61,7 @@ async def test_slips_of_the_whole_compound_carry_a_new_working_link_per_househol
     assert f"批次 {code}" in text
 
 
-async def test_eight_slips_fit_on_a_sheet(client):
-    world = await build_world()
+async def test_eight_slips_fit_on_a_sheet(client, world):
     from datetime import UTC, datetime
 
     from yishi.roster.tables import Household
@@ -80,8 +79,8 @@ async def test_eight_slips_fit_on_a_sheet(client):
     assert len(TOKEN.findall(pdf_text(data))) == 10
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_tokens_exist_only_inside_the_pdf(client):
-    await build_world()
     await login(client, "sec_alpha")
     code, data = await issue(client, "all")
     tokens = TOKEN.findall(pdf_text(data))
@@ -98,8 +97,8 @@ async def test_the_tokens_exist_only_inside_the_pdf(client):
 
 async def test_new_slips_of_a_building_supersede_its_earlier_slips_and_the_verify_page_says_the_links_no_longer_work(
     client,
+    world,
 ):
-    world = await build_world()
     await login(client, "sec_alpha")
     b1 = await building_id(world.compounds["alpha"], "1")
     first, _ = await issue(client, str(b1))
@@ -111,8 +110,7 @@ async def test_new_slips_of_a_building_supersede_its_earlier_slips_and_the_verif
     assert rows[second]["superseded_by"] == rows[whole]["id"]
 
 
-async def test_slips_of_one_building_are_noted_on_the_verify_page_of_earlier_whole_compound_slips(client):
-    world = await build_world()
+async def test_slips_of_one_building_are_noted_on_the_verify_page_of_earlier_whole_compound_slips(client, world):
     await login(client, "sec_alpha")
     whole, _ = await issue(client, "all")
     b2 = await building_id(world.compounds["alpha"], "2")

@@ -2,7 +2,7 @@
 matches only the issued bytes."""
 
 from tests.documents.support import add_meeting
-from tests.support import build_world, issue, login, post, text_of
+from tests.support import issue, login, post, text_of
 from yishi.meetings.tables import Attendance
 
 
@@ -13,8 +13,7 @@ async def issue_notice(client, world):
     return meeting_id, response.headers["x-verification-code"], response.content
 
 
-async def test_the_verify_page_shows_what_was_issued_without_a_login(client):
-    world = await build_world()
+async def test_the_verify_page_shows_what_was_issued_without_a_login(client, world):
     _meeting, code, data = await issue_notice(client, world)
     client.cookies.clear()
     page = await client.get(f"/verify/{code}")
@@ -27,8 +26,7 @@ async def test_the_verify_page_shows_what_was_issued_without_a_login(client):
     assert hashlib.sha256(data).hexdigest() in text
 
 
-async def test_the_issued_bytes_match_and_a_modified_copy_is_refused(client):
-    world = await build_world()
+async def test_the_issued_bytes_match_and_a_modified_copy_is_refused(client, world):
     _meeting, code, data = await issue_notice(client, world)
     client.cookies.clear()
     same = await post(client, f"/verify/{code}", files={"file": ("notice.pdf", data, "application/pdf")})
@@ -40,8 +38,7 @@ async def test_the_issued_bytes_match_and_a_modified_copy_is_refused(client):
     assert "不一致。" in text_of(refused.text)
 
 
-async def test_with_htmx_the_check_answers_with_the_result_fragment(client):
-    world = await build_world()
+async def test_with_htmx_the_check_answers_with_the_result_fragment(client, world):
     _meeting, code, data = await issue_notice(client, world)
     response = await post(
         client, f"/verify/{code}", files={"file": ("n.pdf", data, "application/pdf")}, headers={"hx-request": "true"}
@@ -50,16 +47,14 @@ async def test_with_htmx_the_check_answers_with_the_result_fragment(client):
     assert "<html" not in response.text and "一致。" in response.text
 
 
-async def test_checking_without_a_file_says_so_next_to_the_field(client):
-    world = await build_world()
+async def test_checking_without_a_file_says_so_next_to_the_field(client, world):
     _meeting, code, _data = await issue_notice(client, world)
     response = await post(client, f"/verify/{code}", files={"file": ("", b"", "application/octet-stream")})
     assert response.status_code == 400
     assert "请选择要核验的 PDF 文件" in response.text
 
 
-async def test_a_superseded_version_says_so_and_links_to_the_new_one(client):
-    world = await build_world()
+async def test_a_superseded_version_says_so_and_links_to_the_new_one(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     url = f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}"
@@ -73,8 +68,7 @@ async def test_a_superseded_version_says_so_and_links_to_the_new_one(client):
     assert "现行版本" in text_of(current.text)
 
 
-async def test_codes_are_read_in_any_case_with_spaces_and_unknown_codes_are_not_found(client):
-    world = await build_world()
+async def test_codes_are_read_in_any_case_with_spaces_and_unknown_codes_are_not_found(client, world):
     _meeting, code, _data = await issue_notice(client, world)
     typed = f"{code[:4].lower()} {code[4:].lower()}"
     lookup = await client.get("/verify", params={"code": typed})
@@ -84,8 +78,7 @@ async def test_codes_are_read_in_any_case_with_spaces_and_unknown_codes_are_not_
     assert bad.status_code == 400 and "8 位" in bad.text
 
 
-async def test_a_public_notice_can_be_downloaded_from_its_verify_page_but_a_sign_in_sheet_cannot(client):
-    world = await build_world()
+async def test_a_public_notice_can_be_downloaded_from_its_verify_page_but_a_sign_in_sheet_cannot(client, world):
     meeting_id, code, data = await issue_notice(client, world)
     sheet = (await issue(client, f"/compounds/alpha/documents/pdf/sign_in_sheet/{meeting_id}")).headers[
         "x-verification-code"

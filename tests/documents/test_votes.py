@@ -2,9 +2,9 @@
 and the minutes with each vote's figures and bar chart."""
 
 from tests.documents.support import add_ballot, add_meeting, pdf_pages, pdf_text
-from tests.support import build_world, issue, login
-from yishi import i18n
-from yishi.documents import labels
+from tests.support import issue, login
+from yishi import i18n, labels
+from yishi.documents import labels as document_labels
 from yishi.meetings.tables import AgendaItem, Meeting
 
 CHOICES = {"1-1-101": "yes", "1-1-102": "yes", "1-1-201": "yes", "2-1-101": "yes", "2-1-102": "no"}
@@ -15,8 +15,7 @@ async def items_of(meeting_id: int) -> list[int]:
     return [r["id"] for r in rows]
 
 
-async def test_paper_ballots_are_numbered_per_voter_with_the_question_choices_unit_and_area(client):
-    world = await build_world()
+async def test_paper_ballots_are_numbered_per_voter_with_the_question_choices_unit_and_area(client, world):
     meeting_id = await add_meeting(world, kind="owners_decision", title="业主大会临时会议")
     first, _second = await items_of(meeting_id)
     ballot_id = await add_ballot(world, first)
@@ -32,12 +31,11 @@ async def test_paper_ballots_are_numbered_per_voter_with_the_question_choices_un
         assert f"B{ballot_id}-{n:04d}" in text
     assert "1-1-101" in text and "90.00 m²" in text
     with i18n.language("zh_CN"):
-        assert labels.choice_label("yes") in text and labels.choice_label("abstain") in text
+        assert labels.label("choice", "yes") in text and labels.label("choice", "abstain") in text
     assert "书面委托书" in text
 
 
-async def test_no_paper_ballot_before_the_vote_is_opened(client):
-    world = await build_world()
+async def test_no_paper_ballot_before_the_vote_is_opened(client, world):
     meeting_id = await add_meeting(world)
     first, _second = await items_of(meeting_id)
     await login(client, "sec_alpha")
@@ -46,8 +44,7 @@ async def test_no_paper_ballot_before_the_vote_is_opened(client):
     assert "请先开启本议程的表决" in response.text
 
 
-async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_with_its_figures(client):
-    world = await build_world()
+async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_with_its_figures(client, world):
     meeting_id = await add_meeting(world, kind="owners_decision", title="业主大会临时会议", status="closed")
     await Meeting.update({Meeting.closed_at: Meeting.starts_at}).where(Meeting.id == meeting_id)
     first, second = await items_of(meeting_id)
@@ -72,7 +69,7 @@ async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_wi
     with i18n.language("zh_CN"):
         assert i18n.gettext("Adopted") in text and i18n.gettext("Not adopted") in text
     with i18n.language("zh_CN"):
-        assert labels.decided_by_text("civil_code_ordinary", "participation_area") in text
+        assert document_labels.decided_by_text("civil_code_ordinary", "participation_area") in text
 
     minutes = await issue(client, f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")
     text = pdf_text(minutes.content)
@@ -82,8 +79,7 @@ async def test_the_results_announcement_and_the_minutes_show_each_closed_vote_wi
     assert "本议程未在议事平台计票" not in text
 
 
-async def test_without_a_closed_vote_there_is_no_results_announcement(client):
-    world = await build_world()
+async def test_without_a_closed_vote_there_is_no_results_announcement(client, world):
     meeting_id = await add_meeting(world)
     await login(client, "sec_alpha")
     page = await client.get("/compounds/alpha/documents")

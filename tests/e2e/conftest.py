@@ -67,8 +67,10 @@ def live_database_url(live_server: str) -> str:
     return LIVE_DATABASE["url"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per test module, closed after it: the worker that runs the
+    browser tests may run async tests after them."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
     with sync_playwright() as playwright:

@@ -34,7 +34,8 @@ async def test_a_burst_of_changes_becomes_one_refresh(client):
     for _ in range(100):
         channels.notify(topic)
     await asyncio.wait_for(anext(events), 2)
-    await asyncio.sleep(channels.COALESCE_SECONDS * 2)
+    # The hundred changes were one publish, now sent: no other refresh is on its way.
+    assert topic not in channels.waiting_topics()
     assert len(renders) == 2
     await events.aclose()
 
@@ -62,18 +63,21 @@ async def test_screens_of_different_views_on_one_topic_each_get_their_own_render
 async def test_screens_connecting_at_once_share_renders_and_none_sees_a_state_older_than_its_arrival(client):
     state = {"votes": 0}
     renders = []
+    started, finish = asyncio.Event(), asyncio.Event()
 
     async def render() -> str:
         renders.append(state["votes"])
-        await asyncio.sleep(0.05)
+        started.set()
+        await finish.wait()
         return f"<p>{state['votes']}</p>"
 
     topic = channels.topic_name("ballot", 9)
     early = [_events(topic, render, "update") for _ in range(50)]
     first = asyncio.gather(*(anext(events) for events in early))
-    await asyncio.sleep(0.01)  # the first render is under way, having read 0 votes
+    await started.wait()  # the first render is under way, having read 0 votes
     state["votes"] = 1
     late = [_events(topic, render, "update") for _ in range(50)]
+    finish.set()
     seen_early, seen_late = await first, await asyncio.gather(*(anext(events) for events in late))
     assert len(renders) <= 3
     assert {m.data for m in seen_late} == {"<p>1</p>"}
@@ -89,10 +93,13 @@ async def test_an_app_stopping_right_after_a_change_stops_cleanly(app):
     failures = []
     previous = loop.get_exception_handler()
     loop.set_exception_handler(lambda _loop, context: failures.append(context))
+    topic = channels.topic_name("ballot", 1)
     try:
         async with app.lifespan():
-            channels.notify(channels.topic_name("ballot", 1))
-        await asyncio.sleep(channels.COALESCE_SECONDS * 2)
+            channels.notify(topic)
+            assert topic in channels.waiting_topics()
+        # Stopping dropped the publish: nothing is left to fire into a stopped channel.
+        assert channels.waiting_topics() == set()
     finally:
         loop.set_exception_handler(previous)
     assert failures == []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.meetings.helpers import add_item, convene, proposal
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, proposal
+from tests.support import login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import AgendaItem
 from yishi.proposals.tables import ProposalEvent
@@ -16,8 +16,7 @@ async def positions(meeting_id):
     return [r["title"] for r in rows]
 
 
-async def test_putting_an_accepted_proposal_on_the_agenda_writes_on_its_timeline(client):
-    world = await build_world()
+async def test_putting_an_accepted_proposal_on_the_agenda_writes_on_its_timeline(client, world):
     proposal_id = await proposal(world)
     await login(client, "sec_alpha")
     meeting_id = await convene(client, kind="tripartite")
@@ -33,8 +32,8 @@ async def test_putting_an_accepted_proposal_on_the_agenda_writes_on_its_timeline
     assert event["actor_label"] == "Sec_Alpha"
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_report_item_needs_a_title_but_no_proposal(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     response = await add_item(client, meeting_id, title="", minutes="10")
@@ -46,8 +45,7 @@ async def test_a_report_item_needs_a_title_but_no_proposal(client):
     assert item["kind"] == "report" and item["rule"] == "" and item["proposal"] is None
 
 
-async def test_a_proposal_not_accepted_is_refused_next_to_the_field(client):
-    world = await build_world()
+async def test_a_proposal_not_accepted_is_refused_next_to_the_field(client, world):
     waiting = await proposal(world, status="submitted", title="小区西门夜间开放")
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
@@ -59,8 +57,7 @@ async def test_a_proposal_not_accepted_is_refused_next_to_the_field(client):
     assert not await ProposalEvent.exists()
 
 
-async def test_a_proposal_of_another_compound_is_refused(client):
-    world = await build_world()
+async def test_a_proposal_of_another_compound_is_refused(client, world):
     other = await proposal(world, compound="beta", title="人保小区停车")
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
@@ -71,8 +68,7 @@ async def test_a_proposal_of_another_compound_is_refused(client):
 
 
 @pytest.mark.parametrize("minutes", ["0", "-5", "十五", "", "1.5"])
-async def test_minutes_that_are_not_a_positive_whole_number_are_refused(client, minutes):
-    world = await build_world()
+async def test_minutes_that_are_not_a_positive_whole_number_are_refused(client, minutes, world):
     proposal_id = await proposal(world)
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
@@ -82,8 +78,7 @@ async def test_minutes_that_are_not_a_positive_whole_number_are_refused(client, 
     assert not await AgendaItem.exists()
 
 
-async def test_the_same_proposal_cannot_be_on_one_agenda_twice(client):
-    world = await build_world()
+async def test_the_same_proposal_cannot_be_on_one_agenda_twice(client, world):
     proposal_id = await proposal(world)
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
@@ -94,8 +89,7 @@ async def test_the_same_proposal_cannot_be_on_one_agenda_twice(client):
 
 
 @pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("grid_alpha1", 403), ("sec_beta", 404)])
-async def test_only_the_secretary_builds_the_agenda(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_builds_the_agenda(client, username, status, world):
     proposal_id = await proposal(world)
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
@@ -115,8 +109,7 @@ async def make_agenda(client, world):
     return meeting_id, ids
 
 
-async def test_up_and_down_buttons_reorder_without_javascript(client):
-    world = await build_world()
+async def test_up_and_down_buttons_reorder_without_javascript(client, world):
     meeting_id, ids = await make_agenda(client, world)
     response = await post(client, f"/meetings/{meeting_id}/items/{ids[2]}/move", {"direction": "up"})
     assert response.status_code == 200 and response.url.path == f"/meetings/{meeting_id}"
@@ -130,8 +123,7 @@ async def test_up_and_down_buttons_reorder_without_javascript(client):
     ]
 
 
-async def test_with_htmx_a_move_returns_the_agenda_fragment(client):
-    world = await build_world()
+async def test_with_htmx_a_move_returns_the_agenda_fragment(client, world):
     meeting_id, ids = await make_agenda(client, world)
     response = await post(
         client,
@@ -145,8 +137,7 @@ async def test_with_htmx_a_move_returns_the_agenda_fragment(client):
     assert await positions(meeting_id) == ["楼道堆物", "充电棚选址", "物业通报"]
 
 
-async def test_dragging_posts_the_whole_new_order(client):
-    world = await build_world()
+async def test_dragging_posts_the_whole_new_order(client, world):
     meeting_id, ids = await make_agenda(client, world)
     response = await post(
         client,
@@ -158,16 +149,14 @@ async def test_dragging_posts_the_whole_new_order(client):
     assert await positions(meeting_id) == ["物业通报", "充电棚选址", "楼道堆物"]
 
 
-async def test_an_order_that_leaves_out_an_item_is_refused(client):
-    world = await build_world()
+async def test_an_order_that_leaves_out_an_item_is_refused(client, world):
     meeting_id, ids = await make_agenda(client, world)
     response = await post(client, f"/meetings/{meeting_id}/agenda/order", {"item": [str(ids[1]), str(ids[0])]})
     assert response.status_code == 409
     assert await positions(meeting_id) == ["充电棚选址", "楼道堆物", "物业通报"]
 
 
-async def test_a_property_manager_cannot_reorder(client):
-    world = await build_world()
+async def test_a_property_manager_cannot_reorder(client, world):
     meeting_id, ids = await make_agenda(client, world)
     await post(client, "/logout")
     await login(client, "pm_alpha")
@@ -176,16 +165,14 @@ async def test_a_property_manager_cannot_reorder(client):
     assert await positions(meeting_id) == ["充电棚选址", "楼道堆物", "物业通报"]
 
 
-async def test_the_console_warns_when_the_agenda_is_longer_than_the_meeting(client):
-    world = await build_world()
+async def test_the_console_warns_when_the_agenda_is_longer_than_the_meeting(client, world):
     meeting_id, _ids = await make_agenda(client, world)
     page = text_of((await client.get(f"/meetings/{meeting_id}")).text)
     assert "议程共计 75 分钟，会议时长 60 分钟" in page
     assert "超出会议时长 15 分钟" in page
 
 
-async def test_editing_an_item_keeps_its_before_and_after_in_the_history(client):
-    world = await build_world()
+async def test_editing_an_item_keeps_its_before_and_after_in_the_history(client, world):
     meeting_id, ids = await make_agenda(client, world)
     response = await post(
         client,

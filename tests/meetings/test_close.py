@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.meetings.helpers import add_item, convene, meeting_form, proposal, publish
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, meeting_form, proposal, publish
+from tests.support import login, post, text_of
 from yishi.meetings.tables import Addendum, AgendaItem, Meeting
 
 
@@ -18,8 +18,7 @@ async def closed_meeting(client, world):
     return meeting_id, item["id"]
 
 
-async def test_closing_records_who_and_when(client):
-    world = await build_world()
+async def test_closing_records_who_and_when(client, world):
     meeting_id, _item_id = await closed_meeting(client, world)
     meeting = await Meeting.select().first()
     assert meeting["status"] == "closed" and meeting["closed_by"] == world.users["sec_alpha"]
@@ -28,8 +27,7 @@ async def test_closing_records_who_and_when(client):
     assert "结束了会议" in page
 
 
-async def test_after_closing_every_change_is_refused(client):
-    world = await build_world()
+async def test_after_closing_every_change_is_refused(client, world):
     meeting_id, item_id = await closed_meeting(client, world)
     attempts = [
         (f"/meetings/{meeting_id}/edit", meeting_form(place="别处")),
@@ -49,8 +47,7 @@ async def test_after_closing_every_change_is_refused(client):
     assert item["notes"] == "" and item["withdrawn_at"] is None
 
 
-async def test_an_addendum_keeps_its_author_and_time(client):
-    world = await build_world()
+async def test_an_addendum_keeps_its_author_and_time(client, world):
     meeting_id, item_id = await closed_meeting(client, world)
     response = await post(client, f"/meetings/{meeting_id}/addenda", {"text": "", "item": str(item_id)})
     assert response.status_code == 400
@@ -67,8 +64,8 @@ async def test_an_addendum_keeps_its_author_and_time(client):
     assert "会后物业确认充电棚选址已报消防部门审核。" in page
 
 
+@pytest.mark.usefixtures("world")
 async def test_addenda_wait_until_the_meeting_is_closed(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     response = await post(client, f"/meetings/{meeting_id}/addenda", {"text": "补记"})
@@ -77,8 +74,7 @@ async def test_addenda_wait_until_the_meeting_is_closed(client):
 
 
 @pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("committee_alpha", 403), ("sec_beta", 404)])
-async def test_only_the_secretary_closes_and_only_recorders_add_addenda(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_closes_and_only_recorders_add_addenda(client, username, status, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(client, days=3)
     await add_item(client, meeting_id, await proposal(world))
@@ -89,9 +85,10 @@ async def test_only_the_secretary_closes_and_only_recorders_add_addenda(client, 
     assert (await Meeting.select(Meeting.status).first())["status"] == "published"
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_draft_cannot_be_closed(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     response = await post(client, f"/meetings/{meeting_id}/close")
     assert response.status_code == 409
+    assert (await Meeting.select(Meeting.status, Meeting.closed_at).first()) == {"status": "draft", "closed_at": None}

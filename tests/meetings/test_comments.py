@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.meetings.helpers import add_item, convene, proposal, publish
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, proposal, publish
+from tests.support import login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import AgendaItem, Comment
 
@@ -23,8 +23,7 @@ async def identify(client, compound="alpha", building="1", unit="1-101", phone="
     assert response.status_code == 200, text_of(response.text)
 
 
-async def test_an_identified_household_comments_several_times(client):
-    world = await build_world()
+async def test_an_identified_household_comments_several_times(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
     url = f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments"
@@ -38,8 +37,7 @@ async def test_an_identified_household_comments_several_times(client):
     assert "1-1-101" in page and "充电收费要公开。" in page
 
 
-async def test_a_visitor_who_has_not_identified_is_sent_to_identify_first(client):
-    world = await build_world()
+async def test_a_visitor_who_has_not_identified_is_sent_to_identify_first(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     response = await post(
         client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "你好"}, follow_redirects=False
@@ -49,8 +47,7 @@ async def test_a_visitor_who_has_not_identified_is_sent_to_identify_first(client
     assert not await Comment.exists()
 
 
-async def test_a_household_comments_only_for_itself_whatever_the_form_says(client):
-    world = await build_world()
+async def test_a_household_comments_only_for_itself_whatever_the_form_says(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
     await post(
@@ -62,8 +59,7 @@ async def test_a_household_comments_only_for_itself_whatever_the_form_says(clien
     assert row["household"] == world.households["alpha:1-1-101"]
 
 
-async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client):
-    world = await build_world()
+async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client, compound="beta")
     response = await post(
@@ -74,8 +70,7 @@ async def test_a_household_of_another_compound_is_asked_which_household_here_it_
     assert not await Comment.exists()
 
 
-async def test_a_comment_too_long_or_empty_is_refused_keeping_the_text(client):
-    world = await build_world()
+async def test_a_comment_too_long_or_empty_is_refused_keeping_the_text(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
     url = f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments"
@@ -90,8 +85,7 @@ async def test_a_comment_too_long_or_empty_is_refused_keeping_the_text(client):
     assert not await Comment.exists()
 
 
-async def test_the_secretary_hides_an_abusive_comment_and_the_reason_shows_in_its_place(client):
-    world = await build_world()
+async def test_the_secretary_hides_an_abusive_comment_and_the_reason_shows_in_its_place(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
     await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "骂人的话"})
@@ -111,8 +105,7 @@ async def test_the_secretary_hides_an_abusive_comment_and_the_reason_shows_in_it
 
 
 @pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("grid_alpha1", 403), ("sec_beta", 404)])
-async def test_only_the_secretary_of_the_compound_hides_comments(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_of_the_compound_hides_comments(client, username, status, world):
     meeting_id, item_id = await published_meeting(client, world)
     await identify(client)
     await post(client, f"/c/alpha/meetings/{meeting_id}/items/{item_id}/comments", {"text": "不同意"})
@@ -125,8 +118,7 @@ async def test_only_the_secretary_of_the_compound_hides_comments(client, usernam
     assert (await Comment.select().first())["hidden_reason"] == ""
 
 
-async def test_comments_close_when_the_meeting_begins(client):
-    world = await build_world()
+async def test_comments_close_when_the_meeting_begins(client, world):
     meeting_id, item_id = await published_meeting(client, world)
     from datetime import UTC, datetime, timedelta
 

@@ -2,15 +2,14 @@
 
 import pytest
 
-from tests.meetings.helpers import convene, local_in, meeting_form
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import convene, local_in, meeting_form
+from tests.support import login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import Invitation, Meeting
 from yishi.roster.tables import Compound, Party
 
 
-async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_parties_by_default(client):
-    world = await build_world()
+async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_parties_by_default(client, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(
         client, kind="tripartite", title="地下车库出口照明三方联席会", guests="王警官，社区民警\n刘桂兰，居民代表"
@@ -29,8 +28,8 @@ async def test_secretary_convenes_a_tripartite_meeting_that_invites_all_three_pa
     assert await AuditEntry.exists().where((AuditEntry.subject == "meeting") & (AuditEntry.action == "create"))
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_next_to_each_field(client):
-    await build_world()
     await login(client, "sec_alpha")
     data = meeting_form(
         starts_at=local_in(days=-1), place="", duration_minutes="0", title="楼道堆物清理议事会", guests="王警官"
@@ -47,16 +46,15 @@ async def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_next_to_each
     assert not await Meeting.exists()
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_time_that_is_not_a_date_is_refused(client):
-    await build_world()
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/meetings/new", meeting_form(starts_at="下周三晚上"))
     assert response.status_code == 400
     assert 'value="下周三晚上"' in response.text
 
 
-async def test_host_and_invited_staff_must_be_staff_of_the_compound(client):
-    world = await build_world()
+async def test_host_and_invited_staff_must_be_staff_of_the_compound(client, world):
     await login(client, "sec_alpha")
     response = await post(
         client,
@@ -69,8 +67,7 @@ async def test_host_and_invited_staff_must_be_staff_of_the_compound(client):
     assert not await Meeting.exists()
 
 
-async def test_buildings_of_another_compound_are_refused(client):
-    world = await build_world()
+async def test_buildings_of_another_compound_are_refused(client, world):
     await login(client, "sec_alpha")
     response = await post(
         client, "/compounds/alpha/meetings/new", meeting_form(building=[str(world.buildings[("beta", "1")])])
@@ -90,9 +87,9 @@ CONVENE = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), CONVENE)
 async def test_only_the_secretary_and_community_admin_of_the_compound_convene(client, username, status):
-    await build_world()
     await login(client, username)
     form = await client.get("/compounds/alpha/meetings/new")
     assert form.status_code == status
@@ -111,9 +108,9 @@ VIEW = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), VIEW)
 async def test_a_meeting_is_seen_only_inside_the_persons_compounds(client, username, status):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     await post(client, "/logout")
@@ -126,8 +123,8 @@ async def test_a_meeting_is_seen_only_inside_the_persons_compounds(client, usern
     assert listing.status_code == status
 
 
+@pytest.mark.usefixtures("world")
 async def test_editing_a_meeting_records_each_changed_field_before_and_after(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     form = await client.get(f"/meetings/{meeting_id}/edit")
@@ -140,8 +137,8 @@ async def test_editing_a_meeting_records_each_changed_field_before_and_after(cli
     assert "3号楼架空层 → 党群服务站议事厅" in page
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_property_manager_cannot_edit_a_meeting(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     await post(client, "/logout")
@@ -151,8 +148,7 @@ async def test_a_property_manager_cannot_edit_a_meeting(client):
     assert (await Meeting.select(Meeting.place).first())["place"] == "3号楼架空层"
 
 
-async def test_the_secretary_sets_the_compounds_notice_periods_but_not_below_the_law(client):
-    world = await build_world()
+async def test_the_secretary_sets_the_compounds_notice_periods_but_not_below_the_law(client, world):
     await login(client, "sec_alpha")
     bad = {"bench_meeting": "2", "tripartite": "5", "council": "3", "owners_decision": "10"}
     response = await post(client, "/compounds/alpha/meetings/notice-days", bad)
@@ -171,9 +167,9 @@ async def test_the_secretary_sets_the_compounds_notice_periods_but_not_below_the
     assert row["notice_days"] == {"bench_meeting": 2, "tripartite": 5, "council": 3, "owners_decision": 20}
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("sec_beta", 404), ("grid_alpha1", 403)])
 async def test_only_the_compounds_secretary_sets_its_notice_periods(client, username, status):
-    await build_world()
     await login(client, username)
     response = await post(
         client,

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.meetings import flow
+from yishi.rules import Rule
 from yishi.shares import format_share, percent_figure, share_tenths
-from yishi.voting.rules import Rule
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 

@@ -1,13 +1,12 @@
 """The staff home page shows the meetings a person is invited to and links each compound's meetings."""
 
-from tests.meetings.helpers import add_item, convene, proposal, publish
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, proposal, publish
+from tests.support import login, post, text_of
 from yishi.accounts.tables import PartyMember
 from yishi.roster.tables import Party
 
 
-async def test_invited_people_see_the_published_meeting_on_their_home_page(client):
-    world = await build_world()
+async def test_invited_people_see_the_published_meeting_on_their_home_page(client, world):
     property_party = (
         await Party.select().where((Party.compound == world.compounds["alpha"]) & (Party.kind == "property")).first()
     )

@@ -1,7 +1,9 @@
 """Publishing the notice: notice periods, urgent reasons, owners' decisions, changes afterwards."""
 
-from tests.meetings.helpers import add_item, convene, local_in, meeting_form, proposal, publish
-from tests.support import build_world, login, post, text_of
+import pytest
+
+from tests.meetings.support import add_item, convene, local_in, meeting_form, proposal, publish
+from tests.support import login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import AgendaItem, Meeting
 
@@ -13,8 +15,7 @@ async def bench_meeting_in(client, world, hours):
     return meeting_id
 
 
-async def test_a_notice_in_time_is_published_and_shows_on_the_public_pages(client):
-    world = await build_world()
+async def test_a_notice_in_time_is_published_and_shows_on_the_public_pages(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     response = await publish(client, meeting_id)
     assert response.status_code == 200
@@ -26,16 +27,14 @@ async def test_a_notice_in_time_is_published_and_shows_on_the_public_pages(clien
     assert "3号楼电动车充电板凳会" in notice and "3号楼架空层" in notice and "3号楼电动车充电难" in notice
 
 
-async def test_a_draft_has_no_public_notice(client):
-    world = await build_world()
+async def test_a_draft_has_no_public_notice(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     response = await client.get(f"/c/alpha/meetings/{meeting_id}")
     assert response.status_code == 404
     assert (await client.get(f"/c/beta/meetings/{meeting_id}")).status_code == 404
 
 
-async def test_a_late_notice_is_refused_without_an_urgent_reason(client):
-    world = await build_world()
+async def test_a_late_notice_is_refused_without_an_urgent_reason(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=5)
     response = await publish(client, meeting_id)
     assert response.status_code == 400
@@ -44,8 +43,7 @@ async def test_a_late_notice_is_refused_without_an_urgent_reason(client):
     assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
 
 
-async def test_a_late_notice_with_an_urgent_reason_is_published_and_shows_the_reason(client):
-    world = await build_world()
+async def test_a_late_notice_with_an_urgent_reason_is_published_and_shows_the_reason(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=5)
     reason = "3号楼电动车在楼道充电引发火情隐患，需当晚协商处置。"
     response = await publish(client, meeting_id, urgent_reason=reason)
@@ -55,8 +53,8 @@ async def test_a_late_notice_with_an_urgent_reason_is_published_and_shows_the_re
     assert "紧急召开" in notice and reason in notice
 
 
+@pytest.mark.usefixtures("world")
 async def test_an_empty_agenda_is_not_published(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client, days=3)
     response = await publish(client, meeting_id)
@@ -84,8 +82,7 @@ async def owners_decision(client, world, days, matter="5", rule="civil_code_ordi
     return meeting_id
 
 
-async def test_an_owners_decision_is_never_published_short_of_fifteen_days_even_with_a_reason(client):
-    world = await build_world()
+async def test_an_owners_decision_is_never_published_short_of_fifteen_days_even_with_a_reason(client, world):
     meeting_id = await owners_decision(client, world, days=10)
     response = await publish(
         client,
@@ -100,8 +97,7 @@ async def test_an_owners_decision_is_never_published_short_of_fifteen_days_even_
     assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
 
 
-async def test_an_owners_decision_needs_the_residents_committee_told_before_publishing(client):
-    world = await build_world()
+async def test_an_owners_decision_needs_the_residents_committee_told_before_publishing(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     response = await publish(client, meeting_id)
     assert response.status_code == 400
@@ -115,8 +111,7 @@ async def test_an_owners_decision_needs_the_residents_committee_told_before_publ
     assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
 
 
-async def test_an_owners_decision_needs_its_voting_method(client):
-    world = await build_world()
+async def test_an_owners_decision_needs_its_voting_method(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     await post(
         client,
@@ -130,8 +125,7 @@ async def test_an_owners_decision_needs_its_voting_method(client):
     assert "表决方式" in text_of(response.text)
 
 
-async def test_an_owners_decision_notice_carries_full_text_method_and_committee_date(client):
-    world = await build_world()
+async def test_an_owners_decision_notice_carries_full_text_method_and_committee_date(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     today = local_in()[:10]
     response = await publish(
@@ -150,8 +144,7 @@ async def test_an_owners_decision_notice_carries_full_text_method_and_committee_
     assert "（五）使用建筑物及其附属设施的维修资金" in notice
 
 
-async def test_an_owners_decision_notice_announces_its_voting_period(client):
-    world = await build_world()
+async def test_an_owners_decision_notice_announces_its_voting_period(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     ready = {"committee_informed": "yes", "committee_informed_on": local_in()[:10]}
     response = await publish(client, meeting_id, **ready)
@@ -177,8 +170,7 @@ async def test_an_owners_decision_notice_announces_its_voting_period(client):
     assert f"投票时间 {local_in(days=20)[:10]}" in notice and f"至 {local_in(days=27)[:10]}" in notice
 
 
-async def test_an_owners_decision_item_without_its_matter_blocks_publication(client):
-    world = await build_world()
+async def test_an_owners_decision_item_without_its_matter_blocks_publication(client, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(client, kind="owners_decision", days=20, voting_method="书面表决")
     await add_item(client, meeting_id, await proposal(world, title="2号楼电梯维修"))
@@ -187,8 +179,7 @@ async def test_an_owners_decision_item_without_its_matter_blocks_publication(cli
     assert "2号楼电梯维修" in text_of(response.text)
 
 
-async def test_after_publication_an_owners_decision_refuses_new_items(client):
-    world = await build_world()
+async def test_after_publication_an_owners_decision_refuses_new_items(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     await publish(
         client,
@@ -203,8 +194,7 @@ async def test_after_publication_an_owners_decision_refuses_new_items(client):
     assert await AgendaItem.count() == 1
 
 
-async def test_after_publication_other_meetings_may_add_items_and_the_history_says_so(client):
-    world = await build_world()
+async def test_after_publication_other_meetings_may_add_items_and_the_history_says_so(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     await publish(client, meeting_id)
     response = await add_item(client, meeting_id, await proposal(world, title="楼道堆物清理"))
@@ -218,8 +208,7 @@ async def test_after_publication_other_meetings_may_add_items_and_the_history_sa
     assert "在通知发布后增加了议程" in console
 
 
-async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client):
-    world = await build_world()
+async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client, world):
     meeting_id = await owners_decision(client, world, days=20)
     await publish(
         client,
@@ -242,8 +231,7 @@ async def test_a_withdrawn_item_shows_its_reason_on_the_notice(client):
     assert await ProposalEvent.exists().where(ProposalEvent.kind == "off_agenda")
 
 
-async def test_a_published_meeting_cannot_be_moved_inside_its_notice_period(client):
-    world = await build_world()
+async def test_a_published_meeting_cannot_be_moved_inside_its_notice_period(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=72)
     await publish(client, meeting_id)
     response = await post(client, f"/meetings/{meeting_id}/edit", meeting_form(days=0.5))
@@ -254,16 +242,14 @@ async def test_a_published_meeting_cannot_be_moved_inside_its_notice_period(clie
     assert "不能更改会议类型" in text_of(response.text)
 
 
-async def test_publishing_twice_is_refused(client):
-    world = await build_world()
+async def test_publishing_twice_is_refused(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     await publish(client, meeting_id)
     response = await publish(client, meeting_id)
     assert response.status_code == 409
 
 
-async def test_a_property_manager_cannot_publish(client):
-    world = await build_world()
+async def test_a_property_manager_cannot_publish(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     await post(client, "/logout")
     await login(client, "pm_alpha")
@@ -272,8 +258,7 @@ async def test_a_property_manager_cannot_publish(client):
     assert (await Meeting.select(Meeting.status).first())["status"] == "draft"
 
 
-async def test_the_compound_page_lists_published_notices(client):
-    world = await build_world()
+async def test_the_compound_page_lists_published_notices(client, world):
     meeting_id = await bench_meeting_in(client, world, hours=48)
     assert "3号楼电动车充电板凳会" not in text_of((await client.get("/c/alpha")).text)
     await publish(client, meeting_id)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.meetings.helpers import add_item, convene, proposal
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, proposal
+from tests.support import login, post, text_of
 from yishi.audit.tables import AuditEntry
 from yishi.meetings.tables import AgendaItem, Position
 from yishi.roster.tables import Party
@@ -27,8 +27,7 @@ async def state(client, meeting_id, item_id, party_id, stance="agree", text=""):
     )
 
 
-async def test_a_property_manager_states_the_property_companys_position(client):
-    world = await build_world()
+async def test_a_property_manager_states_the_property_companys_position(client, world):
     meeting_id, item_id, parties = await tripartite_item(client, world)
     await login(client, "pm_alpha")
     response = await state(client, meeting_id, item_id, parties["property"], "conditions", "需先核算电费，三个月内完成")
@@ -53,8 +52,7 @@ async def test_a_property_manager_states_the_property_companys_position(client):
         ("sec_beta", "branch", 404),
     ],
 )
-async def test_each_person_states_only_their_own_partys_position(client, username, party, status):
-    world = await build_world()
+async def test_each_person_states_only_their_own_partys_position(client, username, party, status, world):
     meeting_id, item_id, parties = await tripartite_item(client, world)
     await login(client, username)
     response = await state(client, meeting_id, item_id, parties[party])
@@ -62,8 +60,7 @@ async def test_each_person_states_only_their_own_partys_position(client, usernam
     assert await Position.exists() == (status == 200)
 
 
-async def test_the_meetings_recorder_may_record_any_partys_position(client):
-    world = await build_world()
+async def test_the_meetings_recorder_may_record_any_partys_position(client, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(client, kind="tripartite", recorder=str(world.users["grid_alpha1"]))
     await add_item(client, meeting_id, await proposal(world))
@@ -77,8 +74,7 @@ async def test_the_meetings_recorder_may_record_any_partys_position(client):
     assert response.status_code == 200
 
 
-async def test_a_changed_position_replaces_the_current_one_and_the_history_keeps_both(client):
-    world = await build_world()
+async def test_a_changed_position_replaces_the_current_one_and_the_history_keeps_both(client, world):
     meeting_id, item_id, parties = await tripartite_item(client, world)
     await login(client, "sec_alpha")
     await state(client, meeting_id, item_id, parties["committee"], "disagree", "费用分摊不清")
@@ -93,8 +89,7 @@ async def test_a_changed_position_replaces_the_current_one_and_the_history_keeps
     assert "不同意 → 同意" in page
 
 
-async def test_disagreeing_or_conditions_need_a_reason_and_the_form_keeps_the_choice(client):
-    world = await build_world()
+async def test_disagreeing_or_conditions_need_a_reason_and_the_form_keeps_the_choice(client, world):
     meeting_id, item_id, parties = await tripartite_item(client, world)
     await login(client, "sec_alpha")
     response = await state(client, meeting_id, item_id, parties["property"], "conditions", "")
@@ -106,8 +101,7 @@ async def test_disagreeing_or_conditions_need_a_reason_and_the_form_keeps_the_ch
     assert not await Position.exists()
 
 
-async def test_positions_belong_to_tripartite_meetings(client):
-    world = await build_world()
+async def test_positions_belong_to_tripartite_meetings(client, world):
     meeting_id, item_id, parties = await tripartite_item(client, world, kind="council")
     await login(client, "sec_alpha")
     response = await state(client, meeting_id, item_id, parties["branch"])
@@ -115,8 +109,7 @@ async def test_positions_belong_to_tripartite_meetings(client):
     assert not await Position.exists()
 
 
-async def test_the_recorder_keeps_notes_and_a_property_manager_cannot(client):
-    world = await build_world()
+async def test_the_recorder_keeps_notes_and_a_property_manager_cannot(client, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world)
     await login(client, "grid_alpha1")
     response = await post(
@@ -135,8 +128,7 @@ async def vote(client, meeting_id, item_id, **data):
     return await post(client, f"/meetings/{meeting_id}/items/{item_id}/vote", data)
 
 
-async def test_the_secretary_drafts_several_options_with_the_suggested_rule(client):
-    world = await build_world()
+async def test_the_secretary_drafts_several_options_with_the_suggested_rule(client, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world)
     await login(client, "sec_alpha")
     page = text_of((await client.get(f"/meetings/{meeting_id}/items/{item_id}")).text)
@@ -156,8 +148,7 @@ async def test_the_secretary_drafts_several_options_with_the_suggested_rule(clie
     assert await AuditEntry.exists().where(AuditEntry.action == "vote_options")
 
 
-async def test_duplicate_options_are_refused_and_what_was_typed_is_kept(client):
-    world = await build_world()
+async def test_duplicate_options_are_refused_and_what_was_typed_is_kept(client, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world)
     await login(client, "sec_alpha")
     response = await vote(
@@ -174,17 +165,17 @@ async def test_duplicate_options_are_refused_and_what_was_typed_is_kept(client):
     assert (await AgendaItem.select(AgendaItem.options).output(load_json=True).first())["options"] == []
 
 
-async def test_a_rule_that_does_not_fit_the_kind_is_refused(client):
-    world = await build_world()
+async def test_a_rule_that_does_not_fit_the_kind_is_refused(client, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world, kind="bench_meeting")
+    before = await AgendaItem.select().where(AgendaItem.id == item_id).first()
     await login(client, "sec_alpha")
     response = await vote(client, meeting_id, item_id, question="是否同意？", rule="parties_unanimous")
     assert response.status_code == 400
     assert "不适用于板凳会" in text_of(response.text)
+    assert await AgendaItem.select().where(AgendaItem.id == item_id).first() == before
 
 
-async def test_an_owners_decision_rule_must_fit_its_art_278_matter(client):
-    world = await build_world()
+async def test_an_owners_decision_rule_must_fit_its_art_278_matter(client, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world, kind="owners_decision")
     await login(client, "sec_alpha")
     response = await vote(
@@ -204,8 +195,7 @@ async def test_an_owners_decision_rule_must_fit_its_art_278_matter(client):
 @pytest.mark.parametrize(
     ("username", "status"), [("pm_alpha", 403), ("committee_alpha", 403), ("grid_alpha1", 403), ("sec_beta", 404)]
 )
-async def test_only_the_secretary_drafts_the_vote(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_drafts_the_vote(client, username, status, world):
     meeting_id, item_id, _parties = await tripartite_item(client, world)
     await login(client, username)
     response = await vote(client, meeting_id, item_id, question="是否同意？", rule="parties_unanimous")
@@ -213,8 +203,8 @@ async def test_only_the_secretary_drafts_the_vote(client, username, status):
     assert (await AgendaItem.select(AgendaItem.question).first())["question"] == ""
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_report_is_not_put_to_the_vote(client):
-    await build_world()
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     await post(client, f"/meetings/{meeting_id}/items", {"kind": "report", "title": "物业季度通报", "minutes": "10"})

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.meetings.helpers import add_item, convene, proposal, publish
-from tests.support import build_world, login, post, text_of
+from tests.meetings.support import add_item, convene, proposal, publish
+from tests.support import login, post, text_of
+from yishi.meetings.pages import door_key
 from yishi.meetings.tables import Attendance, Meeting
-from yishi.meetings.views import door_key
 from yishi.roster.tables import Household, Party
 
 
@@ -30,8 +30,7 @@ async def identify(client, compound="alpha", building="1", unit="1-101", phone=N
     assert response.status_code == 200, text_of(response.text)
 
 
-async def test_a_resident_signs_in_with_the_door_qr_and_a_second_tap_changes_nothing(client, settings):
-    world = await build_world()
+async def test_a_resident_signs_in_with_the_door_qr_and_a_second_tap_changes_nothing(client, settings, world):
     meeting_id = await published_meeting(client, world)
     await post(client, "/logout")
     url = door_url(settings, meeting_id)
@@ -48,8 +47,7 @@ async def test_a_resident_signs_in_with_the_door_qr_and_a_second_tap_changes_not
     assert len(rows) == 1 and rows[0]["household"] == world.households["alpha:1-1-101"] and rows[0]["method"] == "qr"
 
 
-async def test_the_door_address_needs_the_posters_key(client, settings):
-    world = await build_world()
+async def test_the_door_address_needs_the_posters_key(client, settings, world):
     meeting_id = await published_meeting(client, world)
     await identify(client)
     response = await post(client, f"/c/alpha/meetings/{meeting_id}/sign-in/guessed")
@@ -57,8 +55,7 @@ async def test_the_door_address_needs_the_posters_key(client, settings):
     assert not await Attendance.exists()
 
 
-async def test_a_household_outside_the_buildings_concerned_cannot_sign_in(client, settings):
-    world = await build_world()
+async def test_a_household_outside_the_buildings_concerned_cannot_sign_in(client, settings, world):
     meeting_id = await published_meeting(client, world, building=[str(world.buildings[("alpha", "2")])])
     await identify(client, building="1")
     response = await post(client, door_url(settings, meeting_id))
@@ -67,8 +64,7 @@ async def test_a_household_outside_the_buildings_concerned_cannot_sign_in(client
     assert not await Attendance.exists()
 
 
-async def test_a_household_of_another_compound_is_asked_to_identify_here(client, settings):
-    world = await build_world()
+async def test_a_household_of_another_compound_is_asked_to_identify_here(client, settings, world):
     meeting_id = await published_meeting(client, world)
     await identify(client, compound="beta")
     response = await post(client, door_url(settings, meeting_id), follow_redirects=False)
@@ -77,8 +73,7 @@ async def test_a_household_of_another_compound_is_asked_to_identify_here(client,
     assert not await Attendance.exists()
 
 
-async def test_door_sign_in_opens_only_near_the_meeting_time(client, settings):
-    world = await build_world()
+async def test_door_sign_in_opens_only_near_the_meeting_time(client, settings, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(client, days=3)
     await add_item(client, meeting_id, await proposal(world))
@@ -89,8 +84,7 @@ async def test_door_sign_in_opens_only_near_the_meeting_time(client, settings):
     assert "前三小时开放" in text_of(response.text)
 
 
-async def test_staff_find_a_household_by_unit_and_sign_it_in(client):
-    world = await build_world()
+async def test_staff_find_a_household_by_unit_and_sign_it_in(client, world):
     meeting_id = await published_meeting(client, world)
     page = text_of((await client.get(f"/meetings/{meeting_id}/sign-in?q=2-1-10")).text)
     assert "2-1-101" in page and "2-1-102" in page and "2-1-201" not in page
@@ -111,8 +105,7 @@ async def test_staff_find_a_household_by_unit_and_sign_it_in(client):
     assert "2-1-101" in listing and "到会住户：1 / 6" in listing
 
 
-async def test_a_grid_worker_signs_in_only_households_of_their_buildings(client):
-    world = await build_world()
+async def test_a_grid_worker_signs_in_only_households_of_their_buildings(client, world):
     meeting_id = await published_meeting(client, world)
     await post(client, "/logout")
     await login(client, "grid_alpha1")
@@ -131,8 +124,7 @@ async def test_a_grid_worker_signs_in_only_households_of_their_buildings(client)
 
 
 @pytest.mark.parametrize(("username", "status"), [("pm_alpha", 403), ("committee_alpha", 403), ("sec_beta", 404)])
-async def test_only_recorders_sign_in_households(client, username, status):
-    world = await build_world()
+async def test_only_recorders_sign_in_households(client, username, status, world):
     meeting_id = await published_meeting(client, world)
     await post(client, "/logout")
     await login(client, username)
@@ -143,8 +135,7 @@ async def test_only_recorders_sign_in_households(client, username, status):
     assert not await Attendance.exists()
 
 
-async def test_a_secretary_cannot_sign_in_a_household_of_another_compound(client):
-    world = await build_world()
+async def test_a_secretary_cannot_sign_in_a_household_of_another_compound(client, world):
     meeting_id = await published_meeting(client, world)
     response = await post(
         client, f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["beta:1-1-101"])}
@@ -153,8 +144,7 @@ async def test_a_secretary_cannot_sign_in_a_household_of_another_compound(client
     assert not await Attendance.exists()
 
 
-async def test_sign_in_waits_for_the_notice(client):
-    world = await build_world()
+async def test_sign_in_waits_for_the_notice(client, world):
     await login(client, "sec_alpha")
     meeting_id = await convene(client)
     response = await post(
@@ -163,8 +153,7 @@ async def test_sign_in_waits_for_the_notice(client):
     assert response.status_code == 409
 
 
-async def test_the_tripartite_list_is_grouped_by_party_and_shows_which_parties_are_present(client):
-    world = await build_world()
+async def test_the_tripartite_list_is_grouped_by_party_and_shows_which_parties_are_present(client, world):
     meeting_id = await published_meeting(client, world, kind="tripartite", guests="王警官，社区民警")
     parties = {p["kind"]: p["id"] for p in await Party.select().where(Party.compound == world.compounds["alpha"])}
     await post(client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(parties["branch"]), "name": "李红霞"})
@@ -188,8 +177,7 @@ async def test_the_tripartite_list_is_grouped_by_party_and_shows_which_parties_a
     assert await Attendance.count() == 4
 
 
-async def test_a_party_of_another_compound_is_refused(client):
-    world = await build_world()
+async def test_a_party_of_another_compound_is_refused(client, world):
     meeting_id = await published_meeting(client, world, kind="tripartite")
     other = await Party.select().where(Party.compound == world.compounds["beta"]).first()
     response = await post(client, f"/meetings/{meeting_id}/sign-in/person", {"party": str(other["id"]), "name": "某人"})
@@ -197,8 +185,7 @@ async def test_a_party_of_another_compound_is_refused(client):
     assert not await Attendance.exists()
 
 
-async def test_owners_decision_quorum_counts_area_and_owners_with_shared_owner_keys(client):
-    world = await build_world()
+async def test_owners_decision_quorum_counts_area_and_owners_with_shared_owner_keys(client, world):
     await Household.update({Household.owner_key: "owner-zhang"}).where(
         Household.id.is_in([world.households["alpha:1-1-101"], world.households["alpha:1-1-102"]])
     )
@@ -217,8 +204,7 @@ async def test_owners_decision_quorum_counts_area_and_owners_with_shared_owner_k
     assert "业主人数：2 / 5" in listing and "40.0%" in listing
 
 
-async def test_the_door_poster_shows_a_qr_code_of_the_sign_in_address(client, settings):
-    world = await build_world()
+async def test_the_door_poster_shows_a_qr_code_of_the_sign_in_address(client, settings, world):
     meeting_id = await published_meeting(client, world)
     page = await client.get(f"/meetings/{meeting_id}/door")
     assert page.status_code == 200

@@ -3,8 +3,7 @@ threshold is recorded once."""
 
 import asyncio
 
-from tests.proposals.steps import identify, number_in, propose
-from tests.support import build_world
+from tests.proposals.support import identify, number_in, propose
 from yishi.accounts.residents import identity_of
 from yishi.errors import Conflict
 from yishi.proposals import service
@@ -12,8 +11,7 @@ from yishi.proposals.tables import ProposalEvent, Second
 from yishi.roster import service as roster
 
 
-async def test_two_simultaneous_seconds_of_one_household_count_once(client):
-    world = await build_world()
+async def test_two_simultaneous_seconds_of_one_household_count_once(client, world):
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     compound = await roster.compound_by_code("alpha")
@@ -28,8 +26,7 @@ async def test_two_simultaneous_seconds_of_one_household_count_once(client):
     assert await Second.count() == 1
 
 
-async def test_the_threshold_reached_by_simultaneous_seconds_is_recorded_once(client):
-    world = await build_world()
+async def test_the_threshold_reached_by_simultaneous_seconds_is_recorded_once(client, world):
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     compound = await roster.compound_by_code("alpha")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.proposals.steps import PROPOSAL, current_stage, identify, number_in, propose
-from tests.support import build_world, login, post, text_of
+from tests.proposals.support import PROPOSAL, current_stage, identify, number_in, propose
+from tests.support import login, post, text_of
 from yishi.proposals.tables import Proposal, ProposalEvent, Second
 
 VIEW = [
@@ -44,9 +44,9 @@ async def status_of(number: int, compound_id: int) -> str:
     return row["status"]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "compound", "status"), VIEW)
 async def test_the_staff_list_is_open_only_inside_the_persons_places(client, username, compound, status):
-    await build_world()
     await resident_proposal(client, f"{compound}:1-1-101")
     await login(client, username)
     response = await client.get(f"/compounds/{compound}/proposals")
@@ -54,8 +54,7 @@ async def test_the_staff_list_is_open_only_inside_the_persons_places(client, use
     assert (PROPOSAL["title"] in response.text) == (status == 200)
 
 
-async def test_the_staff_list_filters_by_status_newest_first_with_seconds_and_the_threshold_badge(client):
-    world = await build_world()
+async def test_the_staff_list_filters_by_status_newest_first_with_seconds_and_the_threshold_badge(client, world):
     from yishi.roster.tables import Compound
 
     await Compound.update({Compound.seconds_threshold: 1}).where(Compound.id == world.compounds["alpha"])
@@ -73,8 +72,7 @@ async def test_the_staff_list_filters_by_status_newest_first_with_seconds_and_th
 
 
 @pytest.mark.parametrize(("username", "status"), TRIAGE)
-async def test_only_the_secretary_or_admin_of_the_compound_accepts_a_proposal(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_or_admin_of_the_compound_accepts_a_proposal(client, username, status, world):
     number = await resident_proposal(client)
     await login(client, username)
     response = await post(client, f"/compounds/alpha/proposals/{number}/accept")
@@ -84,8 +82,7 @@ async def test_only_the_secretary_or_admin_of_the_compound_accepts_a_proposal(cl
 
 
 @pytest.mark.parametrize(("username", "status"), TRIAGE)
-async def test_only_the_secretary_or_admin_of_the_compound_declines_or_merges(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_or_admin_of_the_compound_declines_or_merges(client, username, status, world):
     number = await resident_proposal(client)
     other = await resident_proposal(client, "alpha:1-1-102")
     await login(client, username)
@@ -98,9 +95,9 @@ async def test_only_the_secretary_or_admin_of_the_compound_declines_or_merges(cl
         assert await status_of(other, world.compounds["alpha"]) == "submitted"
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), TRIAGE)
 async def test_only_the_secretary_or_admin_marks_a_matter_for_all_owners(client, username, status):
-    await build_world()
     number = await resident_proposal(client)
     await login(client, username)
     response = await post(client, f"/compounds/alpha/proposals/{number}/owners-matter", {"owners_matter": "1"})
@@ -109,16 +106,15 @@ async def test_only_the_secretary_or_admin_marks_a_matter_for_all_owners(client,
     assert row["owners_matter"] == (status == 200)
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_proposal_of_another_compound_is_not_found_for_a_secretary(client):
-    await build_world()
     number = await resident_proposal(client, "beta:1-1-101")
     await login(client, "sec_alpha")
     assert (await client.get(f"/compounds/beta/proposals/{number}")).status_code == 404
     assert (await post(client, f"/compounds/beta/proposals/{number}/accept")).status_code == 404
 
 
-async def test_declining_without_a_reason_is_refused_next_to_the_field(client):
-    world = await build_world()
+async def test_declining_without_a_reason_is_refused_next_to_the_field(client, world):
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     response = await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": "  "})
@@ -127,8 +123,8 @@ async def test_declining_without_a_reason_is_refused_next_to_the_field(client):
     assert await status_of(number, world.compounds["alpha"]) == "submitted"
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_declined_proposal_shows_its_reason_to_the_proposer_and_the_public(client):
-    await build_world()
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     reason = "充电棚选址涉及消防通道，已转交物业按消防规范另行规划。"
@@ -140,8 +136,8 @@ async def test_a_declined_proposal_shows_its_reason_to_the_proposer_and_the_publ
     assert reason in mine
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_triaged_proposal_cannot_be_triaged_again(client):
-    await build_world()
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     await post(client, f"/compounds/alpha/proposals/{number}/accept")
@@ -150,8 +146,7 @@ async def test_a_triaged_proposal_cannot_be_triaged_again(client):
     assert "已经处理过" in text_of(again.text)
 
 
-async def test_merging_carries_seconds_over_without_counting_a_household_twice(client):
-    world = await build_world()
+async def test_merging_carries_seconds_over_without_counting_a_household_twice(client, world):
     kept = await resident_proposal(client, "alpha:1-1-101")
     for key in ("alpha:1-1-102", "alpha:1-1-201"):
         await identify(client, key)
@@ -176,8 +171,7 @@ async def test_merging_carries_seconds_over_without_counting_a_household_twice(c
     assert "已合并" in mine and f"#{kept}" in mine
 
 
-async def test_merging_into_an_unknown_or_the_same_proposal_is_refused_next_to_the_field(client):
-    world = await build_world()
+async def test_merging_into_an_unknown_or_the_same_proposal_is_refused_next_to_the_field(client, world):
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     for target in ("99", str(number), "abc"):
@@ -187,8 +181,7 @@ async def test_merging_into_an_unknown_or_the_same_proposal_is_refused_next_to_t
     assert await status_of(number, world.compounds["alpha"]) == "submitted"
 
 
-async def test_a_proposal_cannot_be_merged_into_one_of_another_compound(client):
-    world = await build_world()
+async def test_a_proposal_cannot_be_merged_into_one_of_another_compound(client, world):
     number = await resident_proposal(client)
     await resident_proposal(client, "beta:1-1-101")
     await resident_proposal(client, "beta:1-1-102")
@@ -198,8 +191,7 @@ async def test_a_proposal_cannot_be_merged_into_one_of_another_compound(client):
     assert await status_of(number, world.compounds["alpha"]) == "submitted"
 
 
-async def test_a_grid_worker_records_a_proposal_for_a_household_of_their_building(client):
-    world = await build_world()
+async def test_a_grid_worker_records_a_proposal_for_a_household_of_their_building(client, world):
     await login(client, "grid_alpha1")
     response = await post(
         client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "1-201"}
@@ -215,8 +207,8 @@ async def test_a_grid_worker_records_a_proposal_for_a_household_of_their_buildin
     assert refused.status_code == 409  # the household it was recorded for is its proposer
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_grid_worker_cannot_record_for_a_household_outside_their_buildings(client):
-    await build_world()
     await login(client, "grid_alpha1")
     response = await post(
         client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "2", "unit": "1-101"}
@@ -227,8 +219,8 @@ async def test_a_grid_worker_cannot_record_for_a_household_outside_their_buildin
     assert await Proposal.count() == 0
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_grid_worker_cannot_raise_a_proposal_in_the_name_of_the_branch(client):
-    await build_world()
     await login(client, "grid_alpha1")
     response = await post(client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "branch"})
     assert response.status_code == 400
@@ -236,8 +228,8 @@ async def test_a_grid_worker_cannot_raise_a_proposal_in_the_name_of_the_branch(c
     assert await Proposal.count() == 0
 
 
+@pytest.mark.usefixtures("world")
 async def test_recording_for_a_unit_that_is_not_on_the_roster_is_refused(client):
-    await build_world()
     await login(client, "sec_alpha")
     response = await post(
         client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "grid_worker", "building": "1", "unit": "9-999"}
@@ -247,8 +239,8 @@ async def test_recording_for_a_unit_that_is_not_on_the_roster_is_refused(client)
     assert await Proposal.count() == 0
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_property_company_raises_a_proposal_in_its_own_name(client):
-    await build_world()
     await login(client, "pm_alpha")
     response = await post(
         client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "property", "title": "更换地下车库出口照明"}
@@ -259,16 +251,16 @@ async def test_the_property_company_raises_a_proposal_in_its_own_name(client):
     assert row["source"] == "property" and row["household"] is None
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_property_manager_of_another_compound_cannot_record_here(client):
-    await build_world()
     await login(client, "pm_beta")
     response = await post(client, "/compounds/alpha/proposals", {**PROPOSAL, "source": "property"})
     assert response.status_code == 404
     assert await Proposal.count() == 0
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_staff_form_keeps_the_text_when_a_photo_is_refused(client):
-    await build_world()
     await login(client, "sec_alpha")
     response = await post(
         client,
@@ -281,8 +273,8 @@ async def test_the_staff_form_keeps_the_text_when_a_photo_is_refused(client):
     assert await Proposal.count() == 0
 
 
+@pytest.mark.usefixtures("world")
 async def test_accepting_puts_the_topic_into_deliberation_on_its_timeline(client):
-    await build_world()
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     response = await post(client, f"/compounds/alpha/proposals/{number}/accept")

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.proposals.steps import current_stage, identify, number_in, propose
-from tests.support import build_world, login, post, text_of
+from tests.proposals.support import current_stage, identify, number_in, propose
+from tests.support import login, post, text_of
 from yishi.meetings.tables import AgendaItem, Meeting
 from yishi.proposals import service
 from yishi.proposals.tables import Proposal
@@ -19,8 +19,8 @@ async def accepted_proposal(client) -> dict:
     return await Proposal.select().where(Proposal.number == number).first()
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_stage_only_moves_forward(client):
-    await build_world()
     proposal = await accepted_proposal(client)
     await service.set_stage(proposal["id"], "implement")
     await service.set_stage(proposal["id"], "vote")
@@ -31,15 +31,15 @@ async def test_the_stage_only_moves_forward(client):
     assert row["stage"] == "supervise"
 
 
+@pytest.mark.usefixtures("world")
 async def test_an_unknown_stage_is_a_programming_error(client):
-    await build_world()
     proposal = await accepted_proposal(client)
     with pytest.raises(ValueError):
         await service.set_stage(proposal["id"], "celebrate")
 
 
+@pytest.mark.usefixtures("world")
 async def test_events_of_later_steps_appear_on_the_public_timeline_with_their_stage(client):
-    await build_world()
     proposal = await accepted_proposal(client)
     await service.record_event(proposal["id"], "voted", "通过：赞成 86 户，反对 9 户，弃权 5 户", "李红霞")
     await service.set_stage(proposal["id"], "vote")
@@ -49,8 +49,7 @@ async def test_events_of_later_steps_appear_on_the_public_timeline_with_their_st
     assert current_stage(page) == "3 民主表决"
 
 
-async def test_a_topic_on_a_meeting_agenda_stands_at_deliberation(client):
-    world = await build_world()
+async def test_a_topic_on_a_meeting_agenda_stands_at_deliberation(client, world):
     await identify(client, "alpha:1-1-101")
     number = number_in(await propose(client))
     proposal = await Proposal.select().where(Proposal.number == number).first()
@@ -75,8 +74,8 @@ async def test_a_topic_on_a_meeting_agenda_stands_at_deliberation(client):
     assert f'href="/c/alpha/meetings/{meeting[0]["id"]}"' in page.text
 
 
+@pytest.mark.usefixtures("world")
 async def test_an_event_kind_must_fit_its_column(client):
-    await build_world()
     proposal = await accepted_proposal(client)
     with pytest.raises(ValueError):
         await service.record_event(proposal["id"], "x" * 33)

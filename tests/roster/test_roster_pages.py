@@ -23,9 +23,9 @@ VIEW = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "compound", "status"), VIEW)
 async def test_roster_page_is_open_only_inside_the_persons_places(client, username, compound, status):
-    await build_world()
     await login(client, username)
     response = await client.get(f"/compounds/{compound}/roster")
     assert response.status_code == status
@@ -44,9 +44,9 @@ IMPORT = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), IMPORT)
 async def test_only_secretaries_and_admins_of_the_compound_may_import_a_roster(client, username, status):
-    await build_world()
     await login(client, username)
     response = await post(
         client, "/compounds/alpha/roster/import", files={"file": ("roster.csv", GOOD_CSV, "text/csv")}
@@ -56,16 +56,15 @@ async def test_only_secretaries_and_admins_of_the_compound_may_import_a_roster(c
     assert export.status_code == status
 
 
+@pytest.mark.usefixtures("world")
 async def test_grid_worker_sees_only_the_buildings_they_look_after(client):
-    await build_world()
     await login(client, "grid_alpha1")
     page = text_of((await client.get("/compounds/alpha/roster")).text)
     assert "1-1-101" in page
     assert "2-1-101" not in page
 
 
-async def test_a_file_with_a_bad_row_is_refused_whole_with_its_line_and_reason(client):
-    world = await build_world()
+async def test_a_file_with_a_bad_row_is_refused_whole_with_its_line_and_reason(client, world):
     await login(client, "sec_alpha")
     response = await post(client, "/compounds/alpha/roster/import", files={"file": ("roster.csv", BAD_CSV, "text/csv")})
     assert response.status_code == 400
@@ -84,8 +83,8 @@ async def test_a_file_with_a_bad_row_is_refused_whole_with_its_line_and_reason(c
     assert not await Building.exists().where((Building.compound == world.compounds["alpha"]) & (Building.code == "3"))
 
 
+@pytest.mark.usefixtures("world")
 async def test_preview_then_confirm_imports_new_and_changed_households(client):
-    await build_world()
     await login(client, "sec_alpha")
     preview = await post(client, "/compounds/alpha/roster/import", files={"file": ("roster.csv", GOOD_CSV, "text/csv")})
     assert preview.status_code == 200
@@ -108,8 +107,8 @@ async def test_preview_then_confirm_imports_new_and_changed_households(client):
     assert household["owner_names"] == "王建功"
 
 
+@pytest.mark.usefixtures("world")
 async def test_export_then_import_gives_the_same_roster(client):
-    await build_world()
     await login(client, "sec_alpha")
     exported = (await client.get("/compounds/alpha/roster/export.csv")).content
     assert exported.startswith(b"\xef\xbb\xbf")
@@ -136,8 +135,8 @@ async def test_roster_page_shows_the_three_parties_with_their_members(client):
     assert "物业服务企业" in page and "业主委员会" in page
 
 
+@pytest.mark.usefixtures("world")
 async def test_lettered_and_named_building_codes_import_and_sort_among_numbers(client):
-    await build_world()
     await login(client, "sec_alpha")
     data = ("楼栋,房号,专有部分面积\nA座,101,90\n东区3号楼,1-101,80\n10,101,70\n2,101,60\n").encode()
     preview = await post(client, "/compounds/alpha/roster/import", files={"file": ("r.csv", data, "text/csv")})

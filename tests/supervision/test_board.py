@@ -3,11 +3,12 @@
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PIL import Image
 
 from tests.actions.support import decided_meeting, drafted_action
 from tests.supervision.support import done_action
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 from yishi.actions.tables import Action
 from yishi.clock import local_today
 from yishi.documents import service as documents
@@ -21,8 +22,7 @@ def picture() -> bytes:
     return out.getvalue()
 
 
-async def test_anyone_reads_the_board_with_actions_updates_and_evidence(client):
-    world = await build_world()
+async def test_anyone_reads_the_board_with_actions_updates_and_evidence(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     await drafted_action(
@@ -61,15 +61,13 @@ async def test_the_board_of_an_unknown_compound_is_not_found(client):
     assert (await client.get("/c/nowhere/board")).status_code == 404
 
 
-async def test_an_action_of_another_compound_is_not_on_this_board(client):
-    world = await build_world()
+async def test_an_action_of_another_compound_is_not_on_this_board(client, world):
     await done_action(world, compound="beta")
     assert "更换地下车库出口照明灯" not in text_of((await client.get("/c/alpha/board")).text)
     assert (await client.get("/c/alpha/board/actions/1")).status_code == 404
 
 
-async def test_a_draft_meeting_is_not_announced_on_the_board(client):
-    world = await build_world()
+async def test_a_draft_meeting_is_not_announced_on_the_board(client, world):
     await Meeting.insert(
         Meeting(
             compound=world.compounds["alpha"],
@@ -82,20 +80,18 @@ async def test_a_draft_meeting_is_not_announced_on_the_board(client):
     assert "尚未发布的议事会" not in text_of((await client.get("/c/alpha/board")).text)
 
 
-async def test_the_public_action_page_offers_rating_to_a_household_once_done(client):
-    world = await build_world()
+async def test_the_public_action_page_offers_rating_to_a_household_once_done(client, world):
     await done_action(world)
     page = text_of((await client.get("/c/alpha/board/actions/1")).text)
     assert "我是住户：去评价" in page and "我是住户：提出异议" in page
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_compound_page_links_to_the_board(client):
-    await build_world()
     assert "/c/alpha/board" in (await client.get("/c/alpha")).text
 
 
-async def test_an_overdue_action_shows_as_overdue_on_the_board(client):
-    world = await build_world()
+async def test_an_overdue_action_shows_as_overdue_on_the_board(client, world):
     decided = await decided_meeting(world)
     action = await drafted_action(world, decided.adopted)
     await Action.update({Action.due_on: local_today() - timedelta(days=2)}).where(Action.id == action["id"])
@@ -103,8 +99,7 @@ async def test_an_overdue_action_shows_as_overdue_on_the_board(client):
     assert "已超期" in text and "已超期 2 天" in text
 
 
-async def test_the_board_shows_closed_votes_with_their_figures_and_links_each_action_to_its_ballot(client):
-    world = await build_world()
+async def test_the_board_shows_closed_votes_with_their_figures_and_links_each_action_to_its_ballot(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     response = await client.get("/c/alpha/board")
@@ -119,8 +114,7 @@ async def test_the_board_shows_closed_votes_with_their_figures_and_links_each_ac
     assert (await client.get(f"/c/alpha/results/{ballots[decided.adopted]}")).status_code == 200
 
 
-async def test_once_minutes_are_issued_the_action_links_to_their_public_verification(client, settings):
-    world = await build_world()
+async def test_once_minutes_are_issued_the_action_links_to_their_public_verification(client, settings, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     assert "会议纪要" not in text_of((await client.get("/c/alpha/board/actions/1")).text)

@@ -24,8 +24,7 @@ async def escalated(client, world):
     return action, await Escalation.select().first()
 
 
-async def test_an_escalation_still_open_after_the_set_days_goes_up_to_the_street(client):
-    world = await build_world()
+async def test_an_escalation_still_open_after_the_set_days_goes_up_to_the_street(client, world):
     _action, escalation = await escalated(client, world)
     assert await service.raise_overdue_escalations() == []
     moved = await service.raise_overdue_escalations(datetime.now(UTC) + timedelta(days=7, minutes=1))
@@ -40,8 +39,7 @@ async def test_an_escalation_still_open_after_the_set_days_goes_up_to_the_street
     assert "#1 更换地下车库出口照明灯" in text_of(street.text)
 
 
-async def test_loading_the_community_page_moves_overdue_escalations_up(client):
-    world = await build_world()
+async def test_loading_the_community_page_moves_overdue_escalations_up(client, world):
     _action, escalation = await escalated(client, world)
     await Escalation.update({Escalation.opened_at: datetime.now(UTC) - timedelta(days=8)}).where(
         Escalation.id == escalation["id"]
@@ -73,8 +71,7 @@ def test_the_escalate_command_moves_overdue_escalations_up(settings, monkeypatch
     assert again.exit_code == 0 and "0" in again.output
 
 
-async def test_the_community_admin_closes_an_escalation_with_a_note(client):
-    world = await build_world()
+async def test_the_community_admin_closes_an_escalation_with_a_note(client, world):
     _action, escalation = await escalated(client, world)
     await login(client, "admin")
     empty = await post(client, f"/communities/c1/escalations/{escalation['id']}/close", {"note": ""})
@@ -100,8 +97,7 @@ ESCALATION_PAGE = [
 
 
 @pytest.mark.parametrize(("username", "status"), ESCALATION_PAGE)
-async def test_only_the_community_admin_sees_and_closes_its_escalations(client, username, status):
-    world = await build_world()
+async def test_only_the_community_admin_sees_and_closes_its_escalations(client, username, status, world):
     _action, escalation = await escalated(client, world)
     await login(client, username)
     assert (await client.get("/communities/c1/escalations")).status_code == status
@@ -112,14 +108,13 @@ async def test_only_the_community_admin_sees_and_closes_its_escalations(client, 
     assert street.status_code == status
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_street_page_is_only_for_communities_of_that_street(client):
-    await build_world()
     await login(client, "admin")
     assert (await client.get(f"/streets/{quote('别的街道')}/escalations")).status_code == 404
 
 
-async def test_the_admin_home_page_counts_open_escalations(client):
-    world = await build_world()
+async def test_the_admin_home_page_counts_open_escalations(client, world):
     await escalated(client, world)
     await login(client, "admin")
     home = text_of((await client.get("/")).text)

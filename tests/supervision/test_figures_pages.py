@@ -3,7 +3,7 @@
 import pytest
 
 from tests.supervision.support import as_household, done_action
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 
 
 async def rated(client, world):
@@ -18,8 +18,7 @@ async def rated(client, world):
     client.cookies.clear()
 
 
-async def test_the_compound_figures_show_rates_from_exact_counts_with_plots_and_definitions(client):
-    world = await build_world()
+async def test_the_compound_figures_show_rates_from_exact_counts_with_plots_and_definitions(client, world):
     await rated(client, world)
     await login(client, "sec_alpha")
     response = await client.get("/compounds/alpha/figures")
@@ -32,8 +31,7 @@ async def test_the_compound_figures_show_rates_from_exact_counts_with_plots_and_
     assert "按月趋势" in text
 
 
-async def test_the_community_figures_compare_its_compounds(client):
-    world = await build_world()
+async def test_the_community_figures_compare_its_compounds(client, world):
     await rated(client, world)
     await login(client, "admin")
     response = await client.get("/communities/c1/figures")
@@ -54,21 +52,21 @@ FIGURES = [
 ]
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(("username", "status"), FIGURES)
 async def test_compound_figures_are_for_staff_of_the_compound(client, username, status):
-    await build_world()
     await login(client, username)
     assert (await client.get("/compounds/alpha/figures")).status_code == status
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize("username", ["sec_alpha", "pm_alpha", "committee_alpha", "grid_alpha1"])
 async def test_community_figures_are_for_its_admin_only(client, username):
-    await build_world()
     await login(client, username)
     assert (await client.get("/communities/c1/figures")).status_code == 404
 
 
+@pytest.mark.usefixtures("world")
 async def test_figures_need_a_login(client):
-    await build_world()
     assert "/login" in str((await client.get("/compounds/alpha/figures")).url)
     assert "/login" in str((await client.get("/communities/c1/figures")).url)

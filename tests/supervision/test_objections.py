@@ -7,7 +7,7 @@ from PIL import Image
 
 from tests.actions.support import decided_meeting, drafted_action
 from tests.supervision.support import as_household, done_action
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 from yishi.accounts.residents import identity_of
 from yishi.actions.tables import Action
 from yishi.errors import NotFound
@@ -28,8 +28,7 @@ async def objected(client, world, household="alpha:1-1-101", reason="出口东�
     return await post(client, URL, {"reason": reason}, files=[("photos", ("dark.png", photo(), "image/png"))])
 
 
-async def test_a_household_objects_with_a_photo_and_the_secretary_upholds_it(client):
-    world = await build_world()
+async def test_a_household_objects_with_a_photo_and_the_secretary_upholds_it(client, world):
     action = await done_action(world)
     response = await objected(client, world)
     assert response.status_code == 200 and "您的异议已提交书记" in text_of(response.text)
@@ -55,8 +54,7 @@ async def test_a_household_objects_with_a_photo_and_the_secretary_upholds_it(cli
     assert "经现场查看属实，责成物业补装" in board and "已重新办理并上报六泉路社区" in board
 
 
-async def test_a_dismissed_objection_leaves_the_action_done_with_the_reason_on_the_board(client):
-    world = await build_world()
+async def test_a_dismissed_objection_leaves_the_action_done_with_the_reason_on_the_board(client, world):
     action = await done_action(world)
     await objected(client, world)
     objection = await Objection.select().first()
@@ -72,8 +70,7 @@ async def test_a_dismissed_objection_leaves_the_action_done_with_the_reason_on_t
     assert "异议不成立" in board and "已转报市政部门" in board
 
 
-async def test_a_decision_needs_its_reason(client):
-    world = await build_world()
+async def test_a_decision_needs_its_reason(client, world):
     await done_action(world)
     await objected(client, world)
     objection = await Objection.select().first()
@@ -85,8 +82,7 @@ async def test_a_decision_needs_its_reason(client):
     assert (await Objection.select().first())["status"] == "open"
 
 
-async def test_an_objection_is_decided_once(client):
-    world = await build_world()
+async def test_an_objection_is_decided_once(client, world):
     await done_action(world)
     await objected(client, world)
     objection = await Objection.select().first()
@@ -108,8 +104,7 @@ DECIDE = [
 
 
 @pytest.mark.parametrize(("username", "status"), DECIDE)
-async def test_only_the_secretary_decides_on_objections(client, username, status):
-    world = await build_world()
+async def test_only_the_secretary_decides_on_objections(client, username, status, world):
     await done_action(world)
     await objected(client, world)
     objection = await Objection.select().first()
@@ -121,16 +116,14 @@ async def test_only_the_secretary_decides_on_objections(client, username, status
     assert ((await Objection.select().first())["status"] == "upheld") == (status == 200)
 
 
-async def test_a_household_has_one_open_objection_per_action(client):
-    world = await build_world()
+async def test_a_household_has_one_open_objection_per_action(client, world):
     await done_action(world)
     await objected(client, world)
     again = await post(client, URL, {"reason": "还是不亮，再说一次"})
     assert again.status_code == 409 and "正在等待答复" in text_of(again.text)
 
 
-async def test_an_objection_needs_a_reason_and_keeps_it_when_a_photo_is_refused(client):
-    world = await build_world()
+async def test_an_objection_needs_a_reason_and_keeps_it_when_a_photo_is_refused(client, world):
     await done_action(world)
     await as_household(client, world, "alpha:1-1-101")
     empty = await post(client, URL, {"reason": ""})
@@ -142,8 +135,7 @@ async def test_an_objection_needs_a_reason_and_keeps_it_when_a_photo_is_refused(
     assert not await Objection.exists()
 
 
-async def test_an_action_not_done_cannot_be_objected_to(client):
-    world = await build_world()
+async def test_an_action_not_done_cannot_be_objected_to(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     await as_household(client, world, "alpha:1-1-101")
@@ -152,23 +144,20 @@ async def test_an_action_not_done_cannot_be_objected_to(client):
     assert not await Objection.exists()
 
 
-async def test_a_household_outside_the_buildings_concerned_cannot_object(client):
-    world = await build_world()
+async def test_a_household_outside_the_buildings_concerned_cannot_object(client, world):
     await done_action(world, building_ids=[world.buildings[("alpha", "1")]])
     response = await objected(client, world, household="alpha:2-1-101")
     assert response.status_code == 403
     assert not await Objection.exists()
 
 
-async def test_without_a_household_an_objection_asks_who_you_are_first(client):
-    world = await build_world()
+async def test_without_a_household_an_objection_asks_who_you_are_first(client, world):
     await done_action(world)
     response = await post(client, URL, {"reason": "灯不亮"})
     assert "/c/alpha/me" in str(response.url)
 
 
-async def test_the_service_refuses_a_household_of_another_compound(settings):
-    world = await build_world()
+async def test_the_service_refuses_a_household_of_another_compound(settings, world):
     await done_action(world)
     beta = await identity_of(world.households["beta:1-1-101"])
     with pytest.raises(NotFound):
@@ -177,8 +166,7 @@ async def test_the_service_refuses_a_household_of_another_compound(settings):
         await service.object_to(beta, world.compounds["alpha"], 1, "理由理由", [], settings.var_dir)
 
 
-async def test_objection_photos_are_for_staff_of_the_compound(client):
-    world = await build_world()
+async def test_objection_photos_are_for_staff_of_the_compound(client, world):
     await done_action(world)
     await objected(client, world)
     photo_row = await ObjectionPhoto.select().first()

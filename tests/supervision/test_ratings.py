@@ -4,7 +4,7 @@ import pytest
 
 from tests.actions.support import decided_meeting, drafted_action
 from tests.supervision.support import as_household, done_action
-from tests.support import build_world, login, post, text_of
+from tests.support import login, post, text_of
 from yishi.actions.tables import Action, StatusChange
 from yishi.roster.tables import Compound
 from yishi.supervision.tables import Escalation, Rating
@@ -17,8 +17,7 @@ async def rate(client, world, household, verdict, comment=""):
     return await post(client, URL, {"verdict": verdict, "comment": comment})
 
 
-async def test_a_household_rates_a_done_action_once(client):
-    world = await build_world()
+async def test_a_household_rates_a_done_action_once(client, world):
     await done_action(world)
     response = await rate(client, world, "alpha:1-1-101", "satisfied", "灯很亮，谢谢物业")
     assert response.status_code == 200 and "谢谢，您的评价已记录" in text_of(response.text)
@@ -30,8 +29,7 @@ async def test_a_household_rates_a_done_action_once(client):
     assert len(rows) == 1 and rows[0]["verdict"] == "satisfied" and rows[0]["comment"] == "灯很亮，谢谢物业"
 
 
-async def test_the_database_refuses_a_second_rating_of_the_same_completion(settings, client):
-    world = await build_world()
+async def test_the_database_refuses_a_second_rating_of_the_same_completion(settings, client, world):
     action = await done_action(world)
     household = world.households["alpha:1-1-101"]
     await Rating.insert(Rating(action=action["id"], household=household, round=1, verdict="satisfied"))
@@ -40,8 +38,7 @@ async def test_the_database_refuses_a_second_rating_of_the_same_completion(setti
     assert "unique" in str(error.value).lower()
 
 
-async def test_most_households_unsatisfied_reopen_the_action_and_escalate_it_to_the_community(client):
-    world = await build_world()
+async def test_most_households_unsatisfied_reopen_the_action_and_escalate_it_to_the_community(client, world):
     action = await done_action(world)
     await rate(client, world, "alpha:1-1-101", "unsatisfied", "只装了两盏")
     await rate(client, world, "alpha:1-1-102", "basically_satisfied")
@@ -64,8 +61,7 @@ async def test_most_households_unsatisfied_reopen_the_action_and_escalate_it_to_
     assert "#1 更换地下车库出口照明灯" in page and "不满意评价过多" in page
 
 
-async def test_one_unsatisfied_of_three_does_not_reopen(client):
-    world = await build_world()
+async def test_one_unsatisfied_of_three_does_not_reopen(client, world):
     action = await done_action(world)
     for household, verdict in (
         ("alpha:1-1-101", "unsatisfied"),
@@ -77,8 +73,7 @@ async def test_one_unsatisfied_of_three_does_not_reopen(client):
     assert not await Escalation.exists()
 
 
-async def test_the_compound_sets_its_own_reopening_share(client):
-    world = await build_world()
+async def test_the_compound_sets_its_own_reopening_share(client, world):
     await Compound.update(
         {
             Compound.reopen_unsatisfied_numerator: 1,
@@ -100,8 +95,7 @@ async def test_the_compound_sets_its_own_reopening_share(client):
     assert (await Action.select(Action.status).where(Action.id == action["id"]).first())["status"] == "reopened"
 
 
-async def test_done_again_the_action_is_rated_afresh_and_its_escalation_closes(client):
-    world = await build_world()
+async def test_done_again_the_action_is_rated_afresh_and_its_escalation_closes(client, world):
     action = await done_action(world)
     for household in ("alpha:1-1-101", "alpha:1-1-102", "alpha:1-1-201"):
         await rate(client, world, household, "unsatisfied")
@@ -116,8 +110,7 @@ async def test_done_again_the_action_is_rated_afresh_and_its_escalation_closes(c
     assert await Rating.count().where(Rating.round == 2) == 1
 
 
-async def test_a_household_of_another_building_cannot_rate_an_action_for_building_one(client):
-    world = await build_world()
+async def test_a_household_of_another_building_cannot_rate_an_action_for_building_one(client, world):
     await done_action(world, building_ids=[world.buildings[("alpha", "1")]])
     response = await rate(client, world, "alpha:2-1-101", "satisfied")
     assert response.status_code == 403
@@ -126,32 +119,28 @@ async def test_a_household_of_another_building_cannot_rate_an_action_for_buildin
     assert await Rating.count() == 1
 
 
-async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client):
-    world = await build_world()
+async def test_a_household_of_another_compound_is_asked_which_household_here_it_is(client, world):
     await done_action(world)
     response = await rate(client, world, "beta:1-1-101", "satisfied")
     assert "/c/alpha/me" in str(response.url)
     assert not await Rating.exists()
 
 
-async def test_an_action_not_done_cannot_be_rated(client):
-    world = await build_world()
+async def test_an_action_not_done_cannot_be_rated(client, world):
     decided = await decided_meeting(world)
     await drafted_action(world, decided.adopted)
     response = await rate(client, world, "alpha:1-1-101", "satisfied")
     assert response.status_code == 409 and "事项办结后才能评价" in text_of(response.text)
 
 
-async def test_without_a_household_the_rating_asks_who_you_are_first(client):
-    world = await build_world()
+async def test_without_a_household_the_rating_asks_who_you_are_first(client, world):
     await done_action(world)
     response = await post(client, URL, {"verdict": "satisfied"})
     assert "/c/alpha/me" in str(response.url) and "next=" in str(response.url)
     assert not await Rating.exists()
 
 
-async def test_staff_logged_in_are_not_a_household(client):
-    world = await build_world()
+async def test_staff_logged_in_are_not_a_household(client, world):
     await done_action(world)
     await login(client, "sec_alpha")
     response = await post(client, URL, {"verdict": "satisfied"})
@@ -159,8 +148,7 @@ async def test_staff_logged_in_are_not_a_household(client):
     assert not await Rating.exists()
 
 
-async def test_a_rating_without_a_verdict_is_shown_again_with_the_comment_kept(client):
-    world = await build_world()
+async def test_a_rating_without_a_verdict_is_shown_again_with_the_comment_kept(client, world):
     await done_action(world)
     response = await rate(client, world, "alpha:1-1-101", "great", "评论保留")
     assert response.status_code == 400
@@ -168,8 +156,7 @@ async def test_a_rating_without_a_verdict_is_shown_again_with_the_comment_kept(c
     assert not await Rating.exists()
 
 
-async def test_with_htmx_the_rating_returns_its_panel(client):
-    world = await build_world()
+async def test_with_htmx_the_rating_returns_its_panel(client, world):
     await done_action(world)
     await as_household(client, world, "alpha:1-1-101")
     response = await post(client, URL, {"verdict": "satisfied"}, headers={"HX-Request": "true"})

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support import World
-from tests.voting.factories import invite_parties, make_item, make_meeting, set_owner, sign_in
+from tests.voting.support import invite_parties, make_item, make_meeting, set_owner, sign_in
 from yishi.audit import service as audit
 from yishi.errors import Conflict, DomainError, Forbidden, FormErrors, NotFound
 from yishi.i18n import language

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.support import World, login, post, text_of
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.voting import service
 from yishi.voting.service import BallotSettings
 from yishi.voting.tables import BallotVote

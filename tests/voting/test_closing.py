@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.support import World, login, post, text_of
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.errors import DomainError, FormErrors
 from yishi.meetings.tables import Meeting
 from yishi.voting import service

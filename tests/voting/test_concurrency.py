@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from tests.support import World
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.voting import service
 from yishi.voting.service import AlreadyVoted, BallotSettings
 from yishi.voting.tables import BallotVote

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yishi.rules import Rule
 from yishi.voting.counting import (
     CastVote,
     Hands,
@@ -18,7 +19,6 @@ from yishi.voting.counting import (
     participation,
 )
 from yishi.voting.recount import load_and_tally
-from yishi.voting.rules import Rule
 
 ROLL = [
     RollLine("1-101", "h:1", 9000),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.support import World
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.roster.tables import Household
 from yishi.voting import service
 from yishi.voting.service import BallotSettings

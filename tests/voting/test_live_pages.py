@@ -9,7 +9,7 @@ import re
 import httpx
 
 from tests.support import World, login
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.voting import service
 from yishi.voting.service import BallotSettings
 

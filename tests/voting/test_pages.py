@@ -6,7 +6,7 @@ import httpx
 
 from tests.conftest import BASE_URL
 from tests.support import World, login, post, text_of
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.accounts.service import issue_household_link
 from yishi.voting import service
 from yishi.voting.recount import load_and_tally

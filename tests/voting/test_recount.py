@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.voting.test_rules import OPTION_CHOICES, OPTION_LABELS, ballots
+from yishi.rules import RollEntry, Rule, TallyError, Vote, tally
 from yishi.voting.recount import (
     RecountError,
     decode_csv,
@@ -16,7 +17,6 @@ from yishi.voting.recount import (
     write_roll_csv,
     write_votes_csv,
 )
-from yishi.voting.rules import RollEntry, Rule, TallyError, Vote, tally
 
 ROLL = "voter,area_m2,owner_key\n3-1-101,88.50,\n3-1-102,90,developer\n3-1-103,75.25,developer\n"
 

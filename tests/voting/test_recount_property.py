@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support import World
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.roster.tables import Building, Compound, Household
 from yishi.voting import service
 from yishi.voting.cli import tally as tally_command

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from yishi.voting.rules import (
+from yishi.rules import (
     ABSTAIN,
     DECIDED_BY_CODES,
     NO,
@@ -551,7 +551,7 @@ def test_json_never_holds_a_float(ballot: tuple[Rule, list[RollEntry], list[Vote
 
 
 def passes_by_fractions(rule: Rule, roll: list[RollEntry], votes: list[Vote]) -> bool:
-    """The rules read straight from DESIGN.md in rational arithmetic."""
+    """The rules read straight from docs/voting-rules.md in rational arithmetic."""
     groups = owner_groups(roll, rule)
     owner_of = {voter: owner for owner, units in groups.items() for voter in units}
     area = dict.fromkeys(groups, 0)

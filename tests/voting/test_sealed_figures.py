@@ -11,7 +11,7 @@ import httpx
 from httpx_sse import aconnect_sse
 
 from tests.support import World, login, text_of
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from tests.voting.test_workers import workers
 from yishi.accounts.service import issue_household_link
 from yishi.settings import Settings

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.support import World
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi import db
 from yishi.errors import Conflict, DomainError, FormErrors
 from yishi.roster.tables import Building, Household

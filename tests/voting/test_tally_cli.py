@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.voting.test_rules import OPTION_CHOICES, OPTION_LABELS, ballots
+from yishi.rules import RollEntry, Rule, Vote, tally
 from yishi.voting.cli import tally as tally_command
 from yishi.voting.recount import write_roll_csv, write_votes_csv
-from yishi.voting.rules import RollEntry, Rule, Vote, tally
 
 ROLL = "voter,area_m2,owner_key\n3-1-101,88.50,\n3-1-102,90,developer\n3-1-103,75.25,developer\n"
 

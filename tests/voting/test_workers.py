@@ -19,7 +19,7 @@ from httpx_sse import aconnect_sse
 
 from tests.conftest import only_postgres
 from tests.support import World
-from tests.voting.factories import make_item, make_meeting
+from tests.voting.support import make_item, make_meeting
 from yishi.accounts.service import issue_household_link
 from yishi.settings import Settings
 from yishi.voting import service

@@ -5,9 +5,10 @@ and nothing is changed."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from litestar import Litestar
 
-from tests.support import PASSWORD, browser, build_world, login, post
+from tests.support import PASSWORD, browser, login, post
 from yishi.accounts.service import issue_household_link
 
 NEW_PASSWORD = "a brand new password"
@@ -27,8 +28,8 @@ async def password_unchanged(app: Litestar) -> bool:
         return response.status_code in (302, 303)
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_token_planted_from_another_browser_is_refused(app: Litestar, client: httpx.AsyncClient):
-    await build_world()
     async with browser(app) as attacker:
         await attacker.get("/login")
         planted = attacker.cookies["yishi_csrf"]
@@ -40,8 +41,8 @@ async def test_a_token_planted_from_another_browser_is_refused(app: Litestar, cl
     assert await password_unchanged(app)
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_token_from_before_the_login_is_refused_after_it(client: httpx.AsyncClient, app: Litestar):
-    await build_world()
     await client.get("/login")
     before = client.cookies["yishi_csrf"]
     await login(client, "sec_alpha")
@@ -52,8 +53,8 @@ async def test_a_token_from_before_the_login_is_refused_after_it(client: httpx.A
     assert await password_unchanged(app)
 
 
+@pytest.mark.usefixtures("world")
 async def test_a_token_from_before_the_logout_is_refused_after_it(client: httpx.AsyncClient):
-    await build_world()
     await login(client, "sec_alpha")
     staff_token = client.cookies["yishi_csrf"]
     await post(client, "/logout")
@@ -64,8 +65,8 @@ async def test_a_token_from_before_the_logout_is_refused_after_it(client: httpx.
     assert other.status_code == 403
 
 
+@pytest.mark.usefixtures("world")
 async def test_the_session_token_works_in_its_own_session(client: httpx.AsyncClient, app: Litestar):
-    await build_world()
     await login(client, "sec_alpha")
     page = await client.get("/account/password")
     token = client.cookies["yishi_csrf"]
@@ -75,11 +76,10 @@ async def test_the_session_token_works_in_its_own_session(client: httpx.AsyncCli
     assert not await password_unchanged(app)
 
 
-async def test_opening_ones_own_link_again_keeps_the_forms_already_open(client: httpx.AsyncClient):
+async def test_opening_ones_own_link_again_keeps_the_forms_already_open(client: httpx.AsyncClient, world):
     """A resident who opens the personal link a second time (another tab, the
     chat message again) is the same household: the page open in the first tab
     can still be sent."""
-    world = await build_world()
     token = await issue_household_link(world.households["alpha:1-1-101"], None)
     await client.get(f"/h/{token}")
     session, form_token = client.cookies["yishi_session"], client.cookies["yishi_csrf"]

@@ -3,14 +3,12 @@
 import asyncio
 
 from tests.conftest import only_sqlite
-from tests.support import build_world
 from yishi import db
 from yishi.accounts import service
 from yishi.accounts.tables import HouseholdLink
 
 
-async def test_many_concurrent_writers_never_see_database_is_locked(client, settings):
-    world = await build_world()
+async def test_many_concurrent_writers_never_see_database_is_locked(client, settings, world):
     household = world.households["alpha:1-1-101"]
     results = await asyncio.gather(
         *[service.issue_household_link(household, None) for _ in range(40)], return_exceptions=True

@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support import build_world, login, post
-from tests.voting.factories import make_item, make_meeting
+from tests.support import login, post
+from tests.voting.support import make_item, make_meeting
 from yishi.voting import service
 from yishi.voting.service import BallotSettings
 
@@ -46,6 +46,7 @@ async def test_the_site_has_a_favicon_and_a_touch_icon(client: httpx.AsyncClient
     assert 'rel="icon" href="/favicon.ico"' in page and 'rel="apple-touch-icon"' in page
 
 
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(
     "path",
     [
@@ -56,14 +57,12 @@ async def test_the_site_has_a_favicon_and_a_touch_icon(client: httpx.AsyncClient
     ],
 )
 async def test_an_id_beyond_any_row_is_not_found(client: httpx.AsyncClient, path: str):
-    await build_world()
     await login(client, "sec_alpha")
     response = await client.get(path)
     assert response.status_code == 404 and 'class="site-header"' in response.text
 
 
-async def test_a_huge_or_strange_number_in_a_form_is_a_field_error(client: httpx.AsyncClient):
-    world = await build_world()
+async def test_a_huge_or_strange_number_in_a_form_is_a_field_error(client: httpx.AsyncClient, world):
     meeting = await make_meeting(world)
     item = await make_item(meeting, "majority_of_cast")
     ballot_id = await service.open_ballot(

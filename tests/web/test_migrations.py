@@ -17,7 +17,6 @@ import pytest
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
 
-from tests.conftest import POSTGRES_URL
 from yishi import db
 from yishi.errors import DomainError
 from yishi.settings import Settings
@@ -102,7 +101,7 @@ async def _fill_like_the_previous_release() -> dict[str, int]:
 @pytest.fixture
 async def previous_release(settings: Settings, tmp_path: Path) -> dict[str, int]:
     if settings.is_postgres:
-        db.configure(Settings(database_url=POSTGRES_URL))
+        db.configure(Settings(database_url=settings.database_url))
         await db.engine().run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await db.engine().run_ddl("CREATE SCHEMA public")
     else:

@@ -31,8 +31,8 @@ from yishi import demo
 from yishi.accounts.permissions import ROLE_CAPABILITIES, Capability, Role
 from yishi.accounts.service import issue_household_link
 from yishi.actions.tables import Action, Evidence
+from yishi.meetings.pages import door_key
 from yishi.meetings.tables import AgendaItem, Comment, Meeting
-from yishi.meetings.views import door_key
 from yishi.proposals.tables import Proposal, ProposalPhoto
 from yishi.roster.tables import Building, Community, Compound
 from yishi.roster.tables import Household as HouseholdRow
@@ -161,7 +161,7 @@ RULES: dict[str, Rule] = {
     "GET /c/{code:str}/ballots/{ballot_id:int}/stream": Public(),
     "POST /c/{code:str}/ballots/{ballot_id:int}/vote": Household(),
     "GET /c/{code:str}/results/{ballot_id:int}": Public(),
-    "GET /c/{code:str}/results/{ballot_id:int}/{name:str}": Public(),
+    "GET /c/{code:str}/results/{ballot_id:int}/{file_name:str}": Public(),
     # Meetings.
     "GET /compounds/{code:str}/meetings": Staff(C.MEETING_VIEW),
     "GET /compounds/{code:str}/meetings/new": Staff(C.MEETING_MANAGE),

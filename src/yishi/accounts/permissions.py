@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from yishi import labels
 from yishi.i18n import N_
 
 
@@ -22,13 +23,16 @@ class Role(StrEnum):
     GRID_WORKER = "grid_worker"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.COMMUNITY_ADMIN: N_("Community administrator"),
-    Role.SECRETARY: N_("Secretary"),
-    Role.PROPERTY_MANAGER: N_("Property manager"),
-    Role.COMMITTEE_MEMBER: N_("Owners' committee member"),
-    Role.GRID_WORKER: N_("Grid worker"),
-}
+ROLE_LABELS: dict[Role, str] = labels.register(
+    "role",
+    {
+        Role.COMMUNITY_ADMIN: N_("Community administrator"),
+        Role.SECRETARY: N_("Secretary"),
+        Role.PROPERTY_MANAGER: N_("Property manager"),
+        Role.COMMITTEE_MEMBER: N_("Owners' committee member"),
+        Role.GRID_WORKER: N_("Grid worker"),
+    },
+)
 
 
 class Capability(StrEnum):

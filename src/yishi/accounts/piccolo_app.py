@@ -1,13 +1,6 @@
 from piccolo.conf.apps import AppConfig
 
-from yishi.accounts.tables import (
-    HouseholdLink,
-    LoginAttempt,
-    PartyMember,
-    RoleGrant,
-    SessionRecord,
-    StaffUser,
-)
+from yishi.accounts.tables import HouseholdLink, LoginAttempt, PartyMember, RoleGrant, SessionRecord, StaffUser
 from yishi.settings import PROJECT_ROOT
 
 APP_CONFIG = AppConfig(

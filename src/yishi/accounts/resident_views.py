@@ -14,6 +14,7 @@ from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
 from yishi.forms import safe_next
 from yishi.roster import service as roster
+from yishi.web import links
 from yishi.web.forms import Form
 
 
@@ -22,7 +23,7 @@ class ResidentController(Controller):
     async def open_link(self, request: Request[Any, Any, Any], token: str, next: str = "") -> Redirect:
         identity = await residents.identify_by_link(token)
         residents.remember(request, identity)
-        return Redirect(path=safe_next(next, f"/c/{identity.compound_code}"))
+        return Redirect(path=safe_next(next, links.path("compound.public", code=identity.compound_code)))
 
     @get("/c/{code:str}/me", name="household.identify")
     async def identify_form(self, code: str, household: HouseholdIdentity | None, next: str = "") -> Template:
@@ -31,7 +32,7 @@ class ResidentController(Controller):
             template_name="accounts/identify.html",
             context={
                 "compound": compound,
-                "values": {"next": safe_next(next, f"/c/{code}")},
+                "values": {"next": safe_next(next, links.path("compound.public", code=code))},
                 "errors": {},
                 "household": household,
             },
@@ -41,7 +42,7 @@ class ResidentController(Controller):
     async def identify(self, request: Request[Any, Any, Any], code: str, data: Form) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         values = {k: data.get(k, "") for k in ("building", "unit", "phone")}
-        values["next"] = safe_next(data.get("next"), f"/c/{code}")
+        values["next"] = safe_next(data.get("next"), links.path("compound.public", code=code))
         key = f"household:{code}:{values['building'].strip()}-{values['unit'].strip()}"
         try:
             reservation = await attempts.reserve(key, client_address(request))
@@ -66,4 +67,4 @@ class ResidentController(Controller):
     @post("/c/{code:str}/me/leave", name="household.leave")
     async def leave(self, request: Request[Any, Any, Any], code: str) -> Redirect:
         residents.forget(request)
-        return Redirect(path=f"/c/{code}")
+        return Redirect(path=links.path("compound.public", code=code))

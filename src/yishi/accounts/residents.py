@@ -14,10 +14,10 @@ from typing import Any
 from litestar import Request
 
 from yishi.accounts import service
-from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Household
+from yishi.web.sessions import start_new_session
 
 SESSION_KEY = "household_id"
 LINK_KEY = "household_link"  # the personal link it was opened with: reissuing the link ends the session

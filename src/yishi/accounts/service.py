@@ -6,15 +6,16 @@ import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from yishi import clock, db
 from yishi.accounts import attempts, passwords
 from yishi.accounts.permissions import Principal, Role
-from yishi.accounts.tables import HouseholdLink, RoleGrant, StaffUser
+from yishi.accounts.tables import HouseholdLink, PartyMember, RoleGrant, StaffUser
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
-from yishi.roster.tables import Building, Compound, Household
+from yishi.roster.tables import Building, Compound, Household, Party
 
 
 @dataclass(frozen=True)
@@ -234,3 +235,14 @@ async def link_is_current(link_id: int) -> bool:
     """Whether a personal link still works (a new one revokes it, and with it
     every session opened with it)."""
     return await HouseholdLink.exists().where((HouseholdLink.id == link_id) & HouseholdLink.revoked_at.is_null())
+
+
+async def parties_with_members(compound_id: int) -> list[dict[str, Any]]:
+    """The compound's three parties, each with its staff members and their titles."""
+    parties = await Party.select().where(Party.compound == compound_id).order_by(Party.id)
+    members = await PartyMember.select(
+        PartyMember.party, PartyMember.title, PartyMember.user.display_name.as_alias("name")
+    ).where(PartyMember.party.is_in([p["id"] for p in parties] or [-1]))
+    for party in parties:
+        party["members"] = [m for m in members if m["party"] == party["id"]]
+    return parties

@@ -1,14 +1,6 @@
 """Staff, their role grants, party membership, sessions, login attempts, household links."""
 
-from piccolo.columns import (
-    Boolean,
-    Bytea,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

@@ -10,13 +10,14 @@ from litestar.response import Redirect, Template
 from yishi.accounts import attempts, service
 from yishi.accounts.attempts import ClientAddress
 from yishi.accounts.permissions import Principal
-from yishi.accounts.sessions import start_new_session
 from yishi.errors import DomainError, FormErrors
 from yishi.forms import safe_next
 from yishi.i18n import gettext as _
+from yishi.web import links
 from yishi.web.forms import Form
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
+from yishi.web.sessions import start_new_session
 
 
 def client_address(request: Request[Any, Any, Any]) -> ClientAddress:
@@ -60,7 +61,7 @@ class AccountController(Controller):
     @post("/logout", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
-        return Redirect(path="/login")
+        return Redirect(path=links.path("login"))
 
     @get("/account/password", name="password")
     async def password_form(self, principal: Principal) -> Template:

@@ -29,6 +29,7 @@ from yishi.actions import demo_pictures as pictures
 from yishi.actions import service
 from yishi.clock import local_date
 from yishi.meetings.tables import AgendaItem, Meeting
+from yishi.photos import Upload
 from yishi.roster.tables import Building, Compound
 from yishi.settings import Settings
 from yishi.voting import service as voting
@@ -206,7 +207,7 @@ async def load_demo(var_dir: Path | None = None, now: datetime | None = None) ->
         principal: Any, action_id: int, at: datetime, text: str, move: str = "", files: list[tuple[str, bytes]] = ()
     ) -> None:
         await service.post_update(
-            principal, action_id, text, [service.Upload(n, c) for n, c in files], move, uploads_dir, now=at
+            principal, action_id, text, [Upload(n, c) for n, c in files], move, uploads_dir, now=at
         )
 
     def day(offset: float) -> datetime:

@@ -15,12 +15,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
-from yishi import clock
+from yishi import labels
 from yishi.errors import Conflict
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 
-LOCAL_TZ = clock.LOCAL_TZ
 DUE_SOON_DAYS = 7
 
 
@@ -39,19 +38,25 @@ class Move(StrEnum):
 
 OVERDUE = "overdue"  # a shown status, derived, never stored
 
-STATUS_LABELS = {
-    Status.PLANNED: N_("Planned"),
-    Status.IN_PROGRESS: N_("In progress"),
-    Status.DONE: N_("Done"),
-    Status.REOPENED: N_("Reopened"),
-    OVERDUE: N_("Overdue"),
-}
+STATUS_LABELS = labels.register(
+    "action_status",
+    {
+        Status.PLANNED: N_("Planned"),
+        Status.IN_PROGRESS: N_("In progress"),
+        Status.DONE: N_("Done"),
+        Status.REOPENED: N_("Reopened"),
+        OVERDUE: N_("Overdue"),
+    },
+)
 
-MOVE_LABELS = {
-    Move.START: N_("Work has started"),
-    Move.COMPLETE: N_("Done"),
-    Move.REOPEN: N_("Reopen"),
-}
+MOVE_LABELS = labels.register(
+    "action_move",
+    {
+        Move.START: N_("Work has started"),
+        Move.COMPLETE: N_("Done"),
+        Move.REOPEN: N_("Reopen"),
+    },
+)
 
 TRANSITIONS: dict[tuple[Status, Move], Status] = {
     (Status.PLANNED, Move.START): Status.IN_PROGRESS,

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import re
 
+from yishi import labels
 from yishi.i18n import N_
 
 MAX_FEN = 10**13  # a hundred billion yuan: anything larger is a typing mistake
 _YUAN = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]{1,2}))?")
 
-FUNDING_SOURCES = {
-    "maintenance_fund": N_("Maintenance fund"),  # 维修资金
-    "property_fee": N_("Property fees"),  # 物业费
-    "public_income": N_("Income from common parts"),  # 公共收益
-    "community_fund": N_("Community funds"),  # 社区资金
-    "government": N_("Government funds"),  # 政府专项资金
-    "other": N_("Other"),
-}
+FUNDING_SOURCES = labels.register(
+    "funding",
+    {
+        "maintenance_fund": N_("Maintenance fund"),  # 维修资金
+        "property_fee": N_("Property fees"),  # 物业费
+        "public_income": N_("Income from common parts"),  # 公共收益
+        "community_fund": N_("Community funds"),  # 社区资金
+        "government": N_("Government funds"),  # 政府专项资金
+        "other": N_("Other"),
+    },
+)
 
 
 class BudgetError(ValueError):

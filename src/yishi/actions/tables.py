@@ -1,15 +1,6 @@
 """Actions (落实事项), their status history, progress updates and evidence."""
 
-from piccolo.columns import (
-    BigInt,
-    Date,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

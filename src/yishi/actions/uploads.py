@@ -11,21 +11,22 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.response import Response
 
-from yishi.actions import evidence, service
+from yishi.actions import evidence
 from yishi.errors import NotFound
+from yishi.photos import Upload
 
 
 def uploads_dir(request: Request[Any, Any, Any]) -> Path:
     return request.app.state.settings.var_dir / "uploads"
 
 
-async def read_uploads(items: list[Any]) -> list[service.Upload]:
+async def read_uploads(items: list[Any]) -> list[Upload]:
     """The files of a form field (one, several, or none chosen)."""
     uploads = []
     for item in items:
         if isinstance(item, UploadFile) and item.filename:
             content = await item.read(evidence.MAX_FILE_BYTES + 1)
-            uploads.append(service.Upload(filename=item.filename, content=content))
+            uploads.append(Upload(filename=item.filename, content=content))
     return uploads
 
 

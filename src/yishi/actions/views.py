@@ -14,14 +14,16 @@ from litestar.response import Redirect, Response, ServerSentEvent, Template
 from yishi import clock, i18n
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.actions import evidence, flow, home, service
+from yishi.actions import evidence, flow, service
 from yishi.actions.uploads import file_response, read_uploads, uploads_dir
 from yishi.errors import Conflict, FormErrors, NotFound
+from yishi.home import pages as home
 from yishi.i18n import gettext as _
 from yishi.live import channels
 from yishi.live.stream import stream
 from yishi.roster import service as roster
 from yishi.supervision import service as supervision
+from yishi.web import links
 from yishi.web.forms import Form
 
 MAX_UPLOAD_BODY = service.MAX_FILES * evidence.MAX_FILE_BYTES + 1024 * 1024
@@ -119,7 +121,7 @@ class ActionController(Controller):
             _("Action #%(n)d was drafted. Its responsible person sees it on their page.", n=created["number"]),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/actions/{created['number']}")
+        return Redirect(path=links.path("actions.show", code=code, number=created["number"]))
 
     async def _page(self, principal: Principal, compound: dict[str, Any], number: int, **extra: Any) -> Template:
         context = await action_page_context(principal, compound, number)
@@ -151,6 +153,7 @@ class ActionController(Controller):
                 await read_uploads(data.getall("files", [])),
                 values["move"],
                 uploads_dir(request),
+                when_done=supervision.action_done_again,
             )
         except FormErrors as error:
             if request.htmx:
@@ -164,7 +167,7 @@ class ActionController(Controller):
             context["posted"] = message
             return Template(template_name="actions/_action_panel.html", context=context)
         flash(request, message, category="success")
-        return Redirect(path=f"/compounds/{code}/actions/{number}")
+        return Redirect(path=links.path("actions.show", code=code, number=number))
 
     @post("/{number:int}/objections/{objection_id:int}", name="actions.objection.decide")
     async def decide_objection(
@@ -195,7 +198,7 @@ class ActionController(Controller):
             else _("The objection was not upheld. Your reason is shown on the board."),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/actions/{number}")
+        return Redirect(path=links.path("actions.show", code=code, number=number))
 
     @get("/{number:int}/objection-photos/{photo_id:int}", name="actions.objection.photo")
     async def objection_photo(

@@ -7,20 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from yishi import clock
 from yishi.documents.kinds import DocumentKind, Source, register
-from yishi.documents.sources import (
-    is_published,
-    local_moment,
-    meeting_facts,
-    meeting_title,
-    parties_of,
-    vote_results,
-)
+from yishi.documents.sources import is_published, meeting_facts, meeting_title, parties_of, vote_results
 from yishi.errors import DomainError, NotFound
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.meetings.tables import AgendaItem
-from yishi.voting.rules import Rule
+from yishi.rules import Rule
 from yishi.voting.tables import Ballot, BallotRollEntry
 
 CLOSED = "closed"
@@ -91,7 +85,7 @@ async def load_paper_ballot(agenda_item_id: int, _variant: str) -> Source:
             first=sheets[0]["serial"] if sheets else "—",
             last=sheets[-1]["serial"] if sheets else "—",
             item=item["number"],
-            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d"),
+            date=clock.local_text(meeting["starts_at"], "%Y-%m-%d"),
         ),
         context={
             **facts,
@@ -125,7 +119,7 @@ async def load_results_announcement(meeting_id: int, _variant: str) -> Source:
             "Results of %(n)d votes of the meeting on %(date)s: %(adopted)d adopted.",
             n=len(voted),
             adopted=sum(1 for v in voted if v["vote"]["passed"]),
-            date=local_moment(meeting["starts_at"]).strftime("%Y-%m-%d"),
+            date=clock.local_text(meeting["starts_at"], "%Y-%m-%d"),
         ),
         context=facts,
     )

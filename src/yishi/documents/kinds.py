@@ -34,7 +34,7 @@ from yishi.i18n import gettext as _
 
 # Modules whose import registers document kinds.
 KIND_MODULES = [
-    "yishi.documents.sources",
+    "yishi.documents.sources.registry",
     "yishi.documents.slips",
     "yishi.documents.ballots",
 ]

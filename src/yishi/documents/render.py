@@ -26,6 +26,7 @@ from yishi import i18n
 from yishi.documents import labels
 from yishi.documents.qr import qr_svg
 from yishi.settings import PROJECT_ROOT, Settings
+from yishi.web import links
 from yishi.web.templating import TEMPLATES_DIR, build_environment
 
 log = logging.getLogger("yishi.documents")
@@ -102,6 +103,7 @@ def environment(settings: Settings) -> Environment:
     env.filters["css_string"] = css_string
     env.globals.update(labels.TEMPLATE_GLOBALS)
     env.globals["qr_svg"] = qr_svg
+    env.globals["url_for"] = links.path
     return env
 
 

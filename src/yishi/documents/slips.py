@@ -14,10 +14,11 @@ from typing import Any
 
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.service import issue_household_link
+from yishi.codes import natural_key
 from yishi.db import write_transaction
 from yishi.documents import service
 from yishi.documents.kinds import DocumentKind, Source, register
-from yishi.documents.sources import compound_facts, households_of, natural_key
+from yishi.documents.sources import compound_facts, households_of
 from yishi.documents.tables import IssuedDocument
 from yishi.errors import DomainError, NotFound
 from yishi.i18n import N_

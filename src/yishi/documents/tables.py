@@ -1,14 +1,6 @@
 """Issued documents: every PDF Yishi hands out, with what makes it checkable."""
 
-from piccolo.columns import (
-    Bytea,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import Bytea, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

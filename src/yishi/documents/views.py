@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.documents import kinds, labels, qr, service, slips, sources
+from yishi.documents import kinds, qr, service, slips, sources
 from yishi.documents.kinds import DocumentKind
 from yishi.errors import FormErrors, NotFound
 from yishi.forms import whole_number
@@ -21,6 +21,7 @@ from yishi.i18n import current_language
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
 from yishi.settings import Settings
+from yishi.web import links
 from yishi.web.forms import Form, Multipart
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -95,7 +96,6 @@ class DocumentsController(Controller):
                 "values": values or {},
                 "errors": errors or {},
                 "display_code": qr.display_code,
-                "meeting_kind_label": labels.meeting_kind_label,
             },
             status_code=status,
         )
@@ -137,7 +137,7 @@ class DocumentsController(Controller):
             language=current_language(),
             variant=variant,
         )
-        return Redirect(path=f"/compounds/{code}/documents/issued/{record['code']}", status_code=303)
+        return Redirect(path=links.path("documents.issued", code=code, doc_code=record["code"]), status_code=303)
 
     @post("/pdf/{kind_name:str}", name="documents.compound_pdf")
     async def compound_pdf(
@@ -259,7 +259,7 @@ class DocumentsController(Controller):
             ),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/documents?issued={record['code']}#issued")
+        return Redirect(path=links.path("documents", code=code, fragment="issued", query={"issued": record["code"]}))
 
 
 class VerifyController(Controller):
@@ -270,7 +270,7 @@ class VerifyController(Controller):
         if code:
             normalized = qr.normalize_code(code)
             if normalized is not None:
-                return Redirect(path=f"/verify/{normalized}")
+                return Redirect(path=links.path("verify", doc_code=normalized))
             return Template(
                 template_name="documents/verify_lookup.html",
                 status_code=400,
@@ -299,7 +299,7 @@ class VerifyController(Controller):
     async def show(self, doc_code: str) -> Template | Redirect:
         record = await service.by_code(doc_code)
         if record["code"] != doc_code:
-            return Redirect(path=f"/verify/{record['code']}")
+            return Redirect(path=links.path("verify", doc_code=record["code"]))
         return Template(template_name="documents/verify.html", context=await self._context(record))
 
     @post("/{doc_code:str}", name="verify.check", request_max_body_size=MAX_UPLOAD_BYTES + 100_000)

@@ -14,9 +14,9 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
+from yishi.rules import ABSTAIN, NO, PARTY_PREFIX, YES, TallyError, TallyResult
 from yishi.shares import format_share, share_tenths
 from yishi.voting.recount import RecountError, load_and_tally
-from yishi.voting.rules import ABSTAIN, NO, PARTY_PREFIX, YES, TallyError, TallyResult
 from yishi.voting.tables import Ballot, BallotRollEntry, HandCount
 
 log = logging.getLogger("yishi.documents")
@@ -174,20 +174,9 @@ async def closed_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
     ).where(BallotRollEntry.ballot.is_in(ids) & BallotRollEntry.party.is_not_null())
     found: dict[int, dict[str, Any]] = {}
     for item_id, ballot in latest.items():
-        names: dict[str, str] = {}
-        for entry in (e for e in entries if e["ballot"] == ballot["id"]):
-            name = entry["party_name"] or entry["label"]
-            names.update({entry["member_key"]: name, entry["voter_key"]: name, entry["label"]: name})
-        figures = None
-        if ballot["id"] in hands:
-            figures = hand_count_figures(ballot, hands[ballot["id"]])
-        elif ballot["roll_csv"].strip():
-            try:
-                result = recount(ballot["rule"], ballot["options"], ballot["roll_csv"], ballot["votes_csv"])
-            except (RecountError, TallyError, ValueError) as error:
-                log.warning("ballot %s cannot be recounted for a document: %s", ballot["id"], error)
-            else:
-                figures = figures_of(result, party_names=names)
+        figures = _figures_of_ballot(
+            ballot, hands.get(ballot["id"]), [e for e in entries if e["ballot"] == ballot["id"]]
+        )
         if figures is None:
             continue
         deemed = (ballot["result"] or {}).get("deemed") if isinstance(ballot["result"], dict) else None
@@ -200,3 +189,24 @@ async def closed_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
         )
         found[item_id] = figures
     return found
+
+
+def _figures_of_ballot(
+    ballot: dict[str, Any], hands: dict[str, Any] | None, party_entries: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """A closed ballot's figures: its show of hands, or a recount of its roll and votes
+    (None when it has neither, or its record cannot be recounted)."""
+    if hands is not None:
+        return hand_count_figures(ballot, hands)
+    if not ballot["roll_csv"].strip():
+        return None
+    names: dict[str, str] = {}
+    for entry in party_entries:
+        name = entry["party_name"] or entry["label"]
+        names.update({entry["member_key"]: name, entry["voter_key"]: name, entry["label"]: name})
+    try:
+        result = recount(ballot["rule"], ballot["options"], ballot["roll_csv"], ballot["votes_csv"])
+    except (RecountError, TallyError, ValueError) as error:
+        log.warning("ballot %s cannot be recounted for a document: %s", ballot["id"], error)
+        return None
+    return figures_of(result, party_names=names)

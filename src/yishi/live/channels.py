@@ -75,6 +75,11 @@ def topic_name(kind: str, key: int | str) -> str:
     return f"yishi_{kind}_{key}"
 
 
+def waiting_topics() -> set[str]:
+    """The topics whose coalesced publish has not gone out yet."""
+    return set(_pending)
+
+
 def _drop_pending() -> None:
     """Cancel the coalesced publishes still waiting."""
     for handle in _pending.values():

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from yishi import labels
 from yishi.forms import whole_number
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
+from yishi.rules import ABSTAIN, Rule
 from yishi.shares import percent_figure
-from yishi.voting.rules import ABSTAIN, RULE_LABELS, Rule
 
 
 class Kind(StrEnum):
@@ -28,33 +29,42 @@ class Kind(StrEnum):
     OWNERS_DECISION = "owners_decision"
 
 
-KIND_LABELS: dict[str, str] = {
-    Kind.BENCH_MEETING: N_("Bench meeting"),
-    Kind.TRIPARTITE: N_("Tripartite joint meeting"),
-    Kind.COUNCIL: N_("Residents' council"),
-    Kind.OWNERS_DECISION: N_("Owners' decision"),
-}
+KIND_LABELS: dict[str, str] = labels.register(
+    "meeting_kind",
+    {
+        Kind.BENCH_MEETING: N_("Bench meeting"),
+        Kind.TRIPARTITE: N_("Tripartite joint meeting"),
+        Kind.COUNCIL: N_("Residents' council"),
+        Kind.OWNERS_DECISION: N_("Owners' decision"),
+    },
+)
 
-KIND_HINTS: dict[str, str] = {
-    Kind.BENCH_MEETING: N_("Residents of one or a few buildings, with their grid worker."),
-    Kind.TRIPARTITE: N_("Party branch, property company and owners' committee, with guests."),
-    Kind.COUNCIL: N_("Resident representatives of the compound."),
-    Kind.OWNERS_DECISION: N_("All owners of the compound or of the buildings concerned (Civil Code art. 278)."),
-}
+KIND_HINTS: dict[str, str] = labels.register(
+    "meeting_kind_hint",
+    {
+        Kind.BENCH_MEETING: N_("Residents of one or a few buildings, with their grid worker."),
+        Kind.TRIPARTITE: N_("Party branch, property company and owners' committee, with guests."),
+        Kind.COUNCIL: N_("Resident representatives of the compound."),
+        Kind.OWNERS_DECISION: N_("All owners of the compound or of the buildings concerned (Civil Code art. 278)."),
+    },
+)
 
 
 # Civil Code art. 278: what owners decide together.
-OWNERS_MATTERS: dict[int, str] = {
-    1: N_("(1) Rules of procedure of the owners' assembly"),
-    2: N_("(2) The management covenant"),
-    3: N_("(3) Electing or replacing the owners' committee"),
-    4: N_("(4) Hiring or dismissing the property company or another manager"),
-    5: N_("(5) Using the maintenance fund"),
-    6: N_("(6) Raising the maintenance fund"),
-    7: N_("(7) Rebuilding or reconstructing buildings and their facilities"),
-    8: N_("(8) Changing the use of common parts, or running a business on them"),
-    9: N_("(9) Other major matters of common ownership and management"),
-}
+OWNERS_MATTERS: dict[int, str] = labels.register(
+    "owners_matter",
+    {
+        1: N_("(1) Rules of procedure of the owners' assembly"),
+        2: N_("(2) The management covenant"),
+        3: N_("(3) Electing or replacing the owners' committee"),
+        4: N_("(4) Hiring or dismissing the property company or another manager"),
+        5: N_("(5) Using the maintenance fund"),
+        6: N_("(6) Raising the maintenance fund"),
+        7: N_("(7) Rebuilding or reconstructing buildings and their facilities"),
+        8: N_("(8) Changing the use of common parts, or running a business on them"),
+        9: N_("(9) Other major matters of common ownership and management"),
+    },
+)
 SPECIAL_MATTERS = frozenset({6, 7, 8})
 
 DEFAULT_NOTICE_DAYS: dict[str, int] = {
@@ -70,13 +80,21 @@ MAX_NOTICE_DAYS = 90
 ITEM_DECISION = "decision"
 ITEM_REPORT = "report"
 ITEM_KINDS = (ITEM_DECISION, ITEM_REPORT)
+ITEM_KIND_LABELS = labels.register("item_kind", {ITEM_DECISION: N_("For decision"), ITEM_REPORT: N_("For information")})
+# How a person's presence was recorded at the door.
+ATTENDANCE_METHOD_LABELS = labels.register(
+    "attendance_method", {"qr": N_("scanned the QR code"), "staff": N_("marked by staff")}
+)
 
 STANCES = ("agree", "disagree", "conditions")
-STANCE_LABELS: dict[str, str] = {
-    "agree": N_("Agrees"),
-    "disagree": N_("Disagrees"),
-    "conditions": N_("Agrees with conditions"),
-}
+STANCE_LABELS: dict[str, str] = labels.register(
+    "stance",
+    {
+        "agree": N_("Agrees"),
+        "disagree": N_("Disagrees"),
+        "conditions": N_("Agrees with conditions"),
+    },
+)
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MAX_OPTION_LENGTH = 120
@@ -136,6 +154,42 @@ def parse_options(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _options_problem(options: Sequence[str]) -> str | None:
+    """What is wrong with a multi-option item's options (none for a yes/no question), if anything."""
+    if len(options) == 1:
+        return _("Write at least %(min)d options, one a line, or none for a yes/no question.", min=MIN_OPTIONS)
+    if len(options) > MAX_OPTIONS:
+        return _("At most %(max)d options.", max=MAX_OPTIONS)
+    seen: set[str] = set()
+    for label in options:
+        if len(label) > MAX_OPTION_LENGTH:
+            return _("Each option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH)
+        if label.lower() == ABSTAIN:
+            return _("“%(label)s” cannot be an option: abstaining is always possible.", label=label)
+        if label in seen:
+            return _("The option “%(label)s” appears twice. Each option needs its own label.", label=label)
+        seen.add(label)
+    return None
+
+
+def _rule_problem(kind: str, rule_value: str, matter: int | None) -> str | None:
+    """Why the rule cannot decide an item of this kind (and art. 278 matter), if it cannot."""
+    if rule_value not in {r.value for r in Rule}:
+        return _("Choose the rule that will decide this item.")
+    if kind == Kind.OWNERS_DECISION:
+        if matter is not None and Rule(rule_value) is not rule_for_matter(matter):
+            return art_278_mismatch(matter, Rule(rule_value))
+        return None
+    if Rule(rule_value) not in allowed_rules(kind):
+        return _(
+            "The rule “%(rule)s” does not fit a %(kind)s. Choose one of: %(allowed)s.",
+            rule=labels.label("rule", rule_value),
+            kind=labels.label("meeting_kind", kind),
+            allowed="、".join(labels.label("rule", r) for r in allowed_rules(kind)),
+        )
+    return None
+
+
 def check_vote_draft(
     kind: str, question: str, options_text: str, rule: str, owners_matter: str
 ) -> tuple[VoteDraft | None, dict[str, str]]:
@@ -148,27 +202,8 @@ def check_vote_draft(
         errors["question"] = _("Keep the question under %(n)d characters.", n=500)
 
     options = parse_options(options_text)
-    if len(options) == 1:
-        errors["options"] = _(
-            "Write at least %(min)d options, one a line, or none for a yes/no question.", min=MIN_OPTIONS
-        )
-    elif len(options) > MAX_OPTIONS:
-        errors["options"] = _("At most %(max)d options.", max=MAX_OPTIONS)
-    else:
-        seen: set[str] = set()
-        for label in options:
-            if len(label) > MAX_OPTION_LENGTH:
-                errors["options"] = _("Each option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH)
-                break
-            if label.lower() == ABSTAIN:
-                errors["options"] = _("“%(label)s” cannot be an option: abstaining is always possible.", label=label)
-                break
-            if label in seen:
-                errors["options"] = _(
-                    "The option “%(label)s” appears twice. Each option needs its own label.", label=label
-                )
-                break
-            seen.add(label)
+    if problem := _options_problem(options):
+        errors["options"] = problem
 
     matter: int | None = None
     matter_text = owners_matter.strip()
@@ -181,18 +216,8 @@ def check_vote_draft(
         errors["owners_matter"] = _("Only an owners' decision names a matter of Civil Code art. 278.")
 
     rule_value = rule.strip()
-    if rule_value not in {r.value for r in Rule}:
-        errors["rule"] = _("Choose the rule that will decide this item.")
-    elif kind == Kind.OWNERS_DECISION:
-        if matter is not None and Rule(rule_value) is not rule_for_matter(matter):
-            errors["rule"] = art_278_mismatch(matter, Rule(rule_value))
-    elif Rule(rule_value) not in allowed_rules(kind):
-        errors["rule"] = _(
-            "The rule “%(rule)s” does not fit a %(kind)s. Choose one of: %(allowed)s.",
-            rule=rule_label(rule_value),
-            kind=kind_label(kind),
-            allowed="、".join(rule_label(r) for r in allowed_rules(kind)),
-        )
+    if problem := _rule_problem(kind, rule_value, matter):
+        errors["rule"] = problem
     if errors:
         return None, errors
     return VoteDraft(question=question, options=options, rule=rule_value, owners_matter=matter), {}
@@ -204,14 +229,14 @@ def art_278_mismatch(matter: int, rule: Rule) -> str:
         return _(
             "Civil Code art. 278: matter %(matter)s takes the special rule (three quarters of the "
             "participating area and owners), not “%(rule)s”.",
-            matter=label_of(OWNERS_MATTERS, matter),
-            rule=rule_label(rule),
+            matter=labels.label("owners_matter", matter),
+            rule=labels.label("rule", rule),
         )
     return _(
         "Civil Code art. 278: matter %(matter)s takes the ordinary rule (more than half of the "
         "participating area and owners), not “%(rule)s”; only matters (6) to (8) take the special rule.",
-        matter=label_of(OWNERS_MATTERS, matter),
-        rule=rule_label(rule),
+        matter=labels.label("owners_matter", matter),
+        rule=labels.label("rule", rule),
     )
 
 
@@ -428,20 +453,3 @@ def duration_text(delta: timedelta) -> str:
     if days:
         return _("%(days)d days %(hours)d hours", days=days, hours=hours)
     return _("%(hours)d hours %(minutes)d minutes", hours=hours, minutes=rest // 60)
-
-
-# Labels --------------------------------------------------------------------------
-
-
-def label_of(labels: Mapping[Any, str], key: Any) -> str:
-    """The translated label of ``key``, or the key itself when it has none."""
-    message = labels.get(key)
-    return _(message) if message else ("" if key is None else str(key))
-
-
-def kind_label(kind: str) -> str:
-    return label_of(KIND_LABELS, kind)
-
-
-def rule_label(rule: str) -> str:
-    return label_of(RULE_LABELS, rule) if rule else ""

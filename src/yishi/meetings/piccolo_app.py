@@ -1,14 +1,6 @@
 from piccolo.conf.apps import AppConfig
 
-from yishi.meetings.tables import (
-    Addendum,
-    AgendaItem,
-    Attendance,
-    Comment,
-    Invitation,
-    Meeting,
-    Position,
-)
+from yishi.meetings.tables import Addendum, AgendaItem, Attendance, Comment, Invitation, Meeting, Position
 from yishi.settings import PROJECT_ROOT
 
 APP_CONFIG = AppConfig(

@@ -1,15 +1,6 @@
 """Meetings and their agenda, sign-in, party positions and notes."""
 
-from piccolo.columns import (
-    JSONB,
-    Boolean,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -65,7 +56,7 @@ class Invitation(Table, tablename="meeting_invitation"):
 
 class AgendaItem(Table, tablename="agenda_item"):
     """One ordered item. A decision item decides one topic (``proposal``) and
-    names the ``rule`` that will decide it (a ``yishi.voting.rules.Rule`` value)
+    names the ``rule`` that will decide it (a ``yishi.rules.Rule`` value)
     and its ``options``: an empty list is a yes/no question, otherwise the
     labels of the 方案 to choose from. ``owners_matter`` is the Civil Code
     art. 278 item number (1–9) for owners' decisions, else null. A report item

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from yishi.meetings.tables import AgendaItem
 from yishi.proposals import service as proposals
 from yishi.proposals.tables import Proposal
 
@@ -53,3 +54,29 @@ async def put_on_agenda(proposal_id: int, text: str, actor_label: str) -> None:
 
 async def taken_off_agenda(proposal_id: int, text: str, actor_label: str) -> None:
     await proposals.record_event(proposal_id, EVENT_OFF_AGENDA, text, actor_label)
+
+
+async def agenda_of_proposal(proposal_id: int) -> list[dict[str, Any]]:
+    """The agenda items (with their meetings) that hold a proposal, oldest first."""
+    return await (
+        AgendaItem.select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.meeting.id.as_alias("meeting_id"),
+            AgendaItem.meeting.title.as_alias("meeting_title"),
+            AgendaItem.meeting.starts_at.as_alias("starts_at"),
+            AgendaItem.meeting.status.as_alias("meeting_status"),
+        )
+        .where((AgendaItem.proposal == proposal_id) & AgendaItem.withdrawn_at.is_null())
+        .order_by(AgendaItem.id)
+    )
+
+
+async def proposals_on_agenda(proposal_ids: list[int]) -> set[int]:
+    """Which of these proposals an agenda holds (not withdrawn)."""
+    if not proposal_ids:
+        return set()
+    rows = await AgendaItem.select(AgendaItem.proposal).where(
+        AgendaItem.proposal.is_in(proposal_ids) & AgendaItem.withdrawn_at.is_null()
+    )
+    return {r["proposal"] for r in rows}

@@ -208,64 +208,16 @@ async def _load_compound(
     households = await _households(compound["id"])
     units = [Unit(h["id"], h["exclusive_area"], h["owner_key"]) for h in households.values()]
     residents = [h for h in households.values() if h["owner_key"] != "developer"]
-    secretary = "secretary" if code == "yinhewan" else "secretary2"
+    triager = users["secretary" if code == "yinhewan" else "secretary2"]["display_name"]
     created: list[dict[str, Any]] = []
     for number, spec in enumerate(proposals, start=1):
         at = now - timedelta(days=spec.days_ago, hours=rng.randint(0, 10))
-        proposer = households[spec.unit] if spec.unit else None
-        recorder = users[spec.recorded_by] if spec.recorded_by else None
-        actor = recorder["display_name"] if recorder else ""
-        row = (
-            await Proposal.insert(
-                Proposal(
-                    compound=compound["id"],
-                    number=number,
-                    title=spec.title,
-                    problem=spec.problem,
-                    suggestion=spec.suggestion,
-                    category=spec.category,
-                    source=spec.source,
-                    household=proposer["id"] if proposer else None,
-                    recorded_by=recorder["id"] if recorder else None,
-                    owners_matter=spec.owners_matter,
-                    stage=flow.PROPOSE,
-                    created_at=at,
-                )
-            ).returning(Proposal.id)
-        )[0]
-        row.update(number=number, title=spec.title, at=at, household=proposer["id"] if proposer else None)
+        row = await _raise(compound["id"], number, spec, households, users, at)
         created.append(row)
-        await _event(row["id"], flow.EVENT_SUBMITTED, at, actor_label=actor)
-        if spec.owners_matter:
-            await _event(row["id"], flow.EVENT_OWNERS_MATTER, at, actor_label=actor)
-
-        pool = [
-            h
-            for h in residents
-            if h["id"] != row["household"] and (not spec.seconders_from or h["building"] in spec.seconders_from)
-        ]
-        if spec.oblige:
-            pool = sorted((h for h in pool if h["building"] in ("3", "4")), key=lambda h: (h["building"], h["unit"]))
-        else:
-            rng.shuffle(pool)
-        behind = {row["household"]} - {None}
-        seconds: list[int] = []
+        seconds, behind = _seconders(spec, residents, units, row, rng)
         end = now - timedelta(days=spec.triage_days_ago or spec.seconds_until_days_ago)
-        for household in pool:
-            if spec.oblige:
-                if owner_support(units, behind).obliges_committee:
-                    break
-            elif len(seconds) >= spec.seconds:
-                break
-            seconds.append(household["id"])
-            behind.add(household["id"])
         span = (end - at) / (len(seconds) + 1)
-        for index, household_id in enumerate(seconds, start=1):
-            second_at = at + span * index
-            await Second.insert(Second(proposal=row["id"], household=household_id, at=second_at))
-            if index == threshold and threshold_reached(index, threshold):
-                await Proposal.update({Proposal.threshold_reached_at: second_at}).where(Proposal.id == row["id"])
-                await _event(row["id"], flow.EVENT_THRESHOLD, second_at, f"{index}/{threshold}")
+        await _record_seconds(row, seconds, span, threshold)
         if spec.oblige:
             support = owner_support(units, behind)
             assert support.obliges_committee, "the demo's owners' matter must oblige the committee"
@@ -275,22 +227,103 @@ async def _load_compound(
                 row["id"], flow.EVENT_OBLIGES, obliged_at, f"{support.area_percent()}% / {support.owners_percent()}%"
             )
         row["seconders"] = set(seconds)
+        await _triage(row, spec, created, now - timedelta(days=spec.triage_days_ago), triager, threshold)
 
-        triage_at = now - timedelta(days=spec.triage_days_ago)
-        triager = users[secretary]["display_name"]
-        if spec.triage == "accepted":
-            await Proposal.update({Proposal.status: flow.ACCEPTED, Proposal.stage: flow.DELIBERATE}).where(
-                Proposal.id == row["id"]
+
+async def _raise(
+    compound_id: int,
+    number: int,
+    spec: DemoProposal,
+    households: dict[str, dict[str, Any]],
+    users: dict[str, dict[str, Any]],
+    at: datetime,
+) -> dict[str, Any]:
+    """The proposal as its household raised it (or staff recorded it), with its first events."""
+    proposer = households[spec.unit] if spec.unit else None
+    recorder = users[spec.recorded_by] if spec.recorded_by else None
+    actor = recorder["display_name"] if recorder else ""
+    row = (
+        await Proposal.insert(
+            Proposal(
+                compound=compound_id,
+                number=number,
+                title=spec.title,
+                problem=spec.problem,
+                suggestion=spec.suggestion,
+                category=spec.category,
+                source=spec.source,
+                household=proposer["id"] if proposer else None,
+                recorded_by=recorder["id"] if recorder else None,
+                owners_matter=spec.owners_matter,
+                stage=flow.PROPOSE,
+                created_at=at,
             )
-            await _event(row["id"], flow.EVENT_ACCEPTED, triage_at, actor_label=triager)
-        elif spec.triage == "declined":
-            await Proposal.update({Proposal.status: flow.DECLINED, Proposal.decline_reason: spec.reason}).where(
-                Proposal.id == row["id"]
-            )
-            await _event(row["id"], flow.EVENT_DECLINED, triage_at, spec.reason, actor_label=triager)
-        elif spec.triage.startswith("merged:"):
-            target = created[int(spec.triage.split(":")[1])]
-            await _merge(row, target, triage_at, triager, threshold)
+        ).returning(Proposal.id)
+    )[0]
+    row.update(number=number, title=spec.title, at=at, household=proposer["id"] if proposer else None)
+    await _event(row["id"], flow.EVENT_SUBMITTED, at, actor_label=actor)
+    if spec.owners_matter:
+        await _event(row["id"], flow.EVENT_OWNERS_MATTER, at, actor_label=actor)
+    return row
+
+
+def _seconders(
+    spec: DemoProposal, residents: list[dict[str, Any]], units: list[Unit], row: dict[str, Any], rng: random.Random
+) -> tuple[list[int], set[int]]:
+    """The households that second it, and every household behind it (its proposer too)."""
+    pool = [
+        h
+        for h in residents
+        if h["id"] != row["household"] and (not spec.seconders_from or h["building"] in spec.seconders_from)
+    ]
+    if spec.oblige:
+        pool = sorted((h for h in pool if h["building"] in ("3", "4")), key=lambda h: (h["building"], h["unit"]))
+    else:
+        rng.shuffle(pool)
+    behind = {row["household"]} - {None}
+    seconds: list[int] = []
+    for household in pool:
+        if spec.oblige:
+            if owner_support(units, behind).obliges_committee:
+                break
+        elif len(seconds) >= spec.seconds:
+            break
+        seconds.append(household["id"])
+        behind.add(household["id"])
+    return seconds, behind
+
+
+async def _record_seconds(row: dict[str, Any], seconds: list[int], span: timedelta, threshold: int) -> None:
+    """The seconds, evenly spread after the proposal, and the moment it reached the threshold."""
+    for index, household_id in enumerate(seconds, start=1):
+        second_at = row["at"] + span * index
+        await Second.insert(Second(proposal=row["id"], household=household_id, at=second_at))
+        if index == threshold and threshold_reached(index, threshold):
+            await Proposal.update({Proposal.threshold_reached_at: second_at}).where(Proposal.id == row["id"])
+            await _event(row["id"], flow.EVENT_THRESHOLD, second_at, f"{index}/{threshold}")
+
+
+async def _triage(
+    row: dict[str, Any],
+    spec: DemoProposal,
+    created: list[dict[str, Any]],
+    triage_at: datetime,
+    triager: str,
+    threshold: int,
+) -> None:
+    if spec.triage == "accepted":
+        await Proposal.update({Proposal.status: flow.ACCEPTED, Proposal.stage: flow.DELIBERATE}).where(
+            Proposal.id == row["id"]
+        )
+        await _event(row["id"], flow.EVENT_ACCEPTED, triage_at, actor_label=triager)
+    elif spec.triage == "declined":
+        await Proposal.update({Proposal.status: flow.DECLINED, Proposal.decline_reason: spec.reason}).where(
+            Proposal.id == row["id"]
+        )
+        await _event(row["id"], flow.EVENT_DECLINED, triage_at, spec.reason, actor_label=triager)
+    elif spec.triage.startswith("merged:"):
+        target = created[int(spec.triage.split(":")[1])]
+        await _merge(row, target, triage_at, triager, threshold)
 
 
 async def _merge(source: dict[str, Any], target: dict[str, Any], at: datetime, actor: str, threshold: int) -> None:

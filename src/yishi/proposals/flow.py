@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from yishi import labels
 from yishi.accounts.permissions import Role
 from yishi.errors import Conflict, FormErrors
 from yishi.i18n import N_
@@ -15,16 +16,19 @@ TITLE_MAX = 120
 TEXT_MAX = 4000
 REASON_MAX = 2000
 
-CATEGORIES: dict[str, str] = {
-    "parking": N_("Parking"),
-    "lifts": N_("Lifts"),
-    "greening": N_("Greening"),
-    "noise": N_("Noise"),
-    "fees": N_("Property fees"),
-    "safety": N_("Safety"),
-    "elderly": N_("Elderly services"),
-    "other": N_("Other"),
-}
+CATEGORIES: dict[str, str] = labels.register(
+    "proposal_category",
+    {
+        "parking": N_("Parking"),
+        "lifts": N_("Lifts"),
+        "greening": N_("Greening"),
+        "noise": N_("Noise"),
+        "fees": N_("Property fees"),
+        "safety": N_("Safety"),
+        "elderly": N_("Elderly services"),
+        "other": N_("Other"),
+    },
+)
 
 # Who raised it. A grid worker (or the secretary) records a proposal collected
 # door to door on behalf of a household; the three parties raise their own.
@@ -33,24 +37,30 @@ GRID_WORKER = "grid_worker"
 PROPERTY = "property"
 BRANCH = "branch"
 COMMITTEE = "committee"
-SOURCES: dict[str, str] = {
-    RESIDENT: N_("Resident"),
-    GRID_WORKER: N_("Collected door to door"),
-    PROPERTY: N_("Property company"),
-    BRANCH: N_("Party branch"),
-    COMMITTEE: N_("Owners' committee"),
-}
+SOURCES: dict[str, str] = labels.register(
+    "proposal_source",
+    {
+        RESIDENT: N_("Resident"),
+        GRID_WORKER: N_("Collected door to door"),
+        PROPERTY: N_("Property company"),
+        BRANCH: N_("Party branch"),
+        COMMITTEE: N_("Owners' committee"),
+    },
+)
 
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
 MERGED = "merged"
 DECLINED = "declined"
-STATUSES: dict[str, str] = {
-    SUBMITTED: N_("Gathering seconds"),
-    ACCEPTED: N_("Accepted for deliberation"),
-    MERGED: N_("Merged"),
-    DECLINED: N_("Declined"),
-}
+STATUSES: dict[str, str] = labels.register(
+    "proposal_status",
+    {
+        SUBMITTED: N_("Gathering seconds"),
+        ACCEPTED: N_("Accepted for deliberation"),
+        MERGED: N_("Merged"),
+        DECLINED: N_("Declined"),
+    },
+)
 OPEN_FOR_SECONDS = frozenset({SUBMITTED, ACCEPTED})
 
 PROPOSE, DELIBERATE, VOTE, IMPLEMENT, SUPERVISE = STAGES = (
@@ -61,13 +71,16 @@ PROPOSE, DELIBERATE, VOTE, IMPLEMENT, SUPERVISE = STAGES = (
     "supervise",
 )
 # The names of the five steps as compounds know them (民主提议 … 群众监督).
-STAGE_LABELS: dict[str, str] = {
-    PROPOSE: N_("Democratic proposal"),
-    DELIBERATE: N_("Democratic deliberation"),
-    VOTE: N_("Democratic vote"),
-    IMPLEMENT: N_("Stronger implementation"),
-    SUPERVISE: N_("Public supervision"),
-}
+STAGE_LABELS: dict[str, str] = labels.register(
+    "proposal_stage",
+    {
+        PROPOSE: N_("Democratic proposal"),
+        DELIBERATE: N_("Democratic deliberation"),
+        VOTE: N_("Democratic vote"),
+        IMPLEMENT: N_("Stronger implementation"),
+        SUPERVISE: N_("Public supervision"),
+    },
+)
 
 # Timeline events written by this package; other packages add their own kinds.
 EVENT_SUBMITTED = "submitted"
@@ -79,35 +92,29 @@ EVENT_MERGED_IN = "merged_in"
 EVENT_DECLINED = "declined"
 EVENT_OWNERS_MATTER = "owners_matter"
 EVENT_NOT_OWNERS_MATTER = "not_owners_matter"
-EVENT_LABELS: dict[str, str] = {
-    EVENT_SUBMITTED: N_("Proposed"),
-    EVENT_THRESHOLD: N_("Enough seconds: before the secretary"),
-    EVENT_OBLIGES: N_("The owners' committee must convene a meeting"),
-    EVENT_ACCEPTED: N_("Accepted for deliberation"),
-    EVENT_MERGED_INTO: N_("Merged into another proposal"),
-    EVENT_MERGED_IN: N_("Another proposal merged into this one"),
-    EVENT_DECLINED: N_("Declined"),
-    EVENT_OWNERS_MATTER: N_("Marked as a matter for all owners"),
-    EVENT_NOT_OWNERS_MATTER: N_("No longer marked as a matter for all owners"),
-    # Written by the later steps.
-    "on_agenda": N_("Put on a meeting agenda"),
-    "off_agenda": N_("Taken off a meeting agenda"),
-    "voted": N_("Voted"),
-    "action_drafted": N_("Action planned"),
-    "action_update": N_("Progress on an action"),
-    "action_done": N_("Action done"),
-    "action_reopened": N_("Action reopened"),
-}
-GENERIC_EVENT = N_("Update")
-
-
-def label(labels: Mapping[str, str], key: str) -> str:
-    """The translated label of a code, or the code itself when it is unknown."""
-    return _(labels[key]) if key in labels else key
-
-
-def event_label(kind: str) -> str:
-    return _(EVENT_LABELS.get(kind, GENERIC_EVENT))
+EVENT_LABELS: dict[str, str] = labels.register(
+    "proposal_event",
+    {
+        EVENT_SUBMITTED: N_("Proposed"),
+        EVENT_THRESHOLD: N_("Enough seconds: before the secretary"),
+        EVENT_OBLIGES: N_("The owners' committee must convene a meeting"),
+        EVENT_ACCEPTED: N_("Accepted for deliberation"),
+        EVENT_MERGED_INTO: N_("Merged into another proposal"),
+        EVENT_MERGED_IN: N_("Another proposal merged into this one"),
+        EVENT_DECLINED: N_("Declined"),
+        EVENT_OWNERS_MATTER: N_("Marked as a matter for all owners"),
+        EVENT_NOT_OWNERS_MATTER: N_("No longer marked as a matter for all owners"),
+        # Written by the later steps.
+        "on_agenda": N_("Put on a meeting agenda"),
+        "off_agenda": N_("Taken off a meeting agenda"),
+        "voted": N_("Voted"),
+        "action_drafted": N_("Action planned"),
+        "action_update": N_("Progress on an action"),
+        "action_done": N_("Action done"),
+        "action_reopened": N_("Action reopened"),
+    },
+    default=N_("Update"),
+)
 
 
 # Words -------------------------------------------------------------------------------
@@ -193,7 +200,13 @@ def sources_for(roles: Iterable[Role]) -> list[str]:
 def check_triage(status: str, number: int) -> None:
     """Only a proposal that waits for triage can be accepted, merged or declined."""
     if status != SUBMITTED:
-        raise Conflict(_("Proposal #%(n)d is already triaged (%(status)s).", n=number, status=label(STATUSES, status)))
+        raise Conflict(
+            _(
+                "Proposal #%(n)d is already triaged (%(status)s).",
+                n=number,
+                status=labels.label("proposal_status", status),
+            )
+        )
 
 
 def check_merge_target(source_number: int, target: Mapping[str, object] | None) -> None:
@@ -207,7 +220,7 @@ def check_merge_target(source_number: int, target: Mapping[str, object] | None) 
                 "target": _(
                     "Proposal #%(n)d is %(status)s; merge into an open proposal.",
                     n=target["number"],
-                    status=label(STATUSES, str(target["status"])),
+                    status=labels.label("proposal_status", str(target["status"])),
                 )
             }
         )

@@ -3,7 +3,7 @@
 Pure arithmetic, no I/O. A compound's ``seconds_threshold`` counts households
 that seconded (the proposer's household is not a second). For a matter that
 owners decide together (Civil Code art. 278) the support is also counted the
-way owners are counted (DESIGN.md, "Counting owners"): households sharing an
+way owners are counted (docs/voting-rules.md, "Counting owners"): households sharing an
 ``owner_key`` are one owner with their areas added (one buyer's several units;
 all of the developer's unsold units under ``"developer"``), a household
 without a key is its own owner, and an owner supports the proposal when any of

@@ -1,14 +1,6 @@
 """Proposals (提议): the topic that keeps one identity through all five steps."""
 
-from piccolo.columns import (
-    Boolean,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

@@ -26,8 +26,9 @@ from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.residents import HouseholdIdentity, own_household
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
-from yishi.proposals import flow, service
+from yishi.proposals import flow, pages, service
 from yishi.roster import service as roster
+from yishi.web import links
 from yishi.web.forms import Form
 
 MAX_FORM_BODY = (photos.MAX_PHOTOS + 1) * photos.MAX_PHOTO_BYTES + 1024 * 1024
@@ -35,23 +36,17 @@ TEXT_FIELDS = ("title", "problem", "suggestion", "category", "owners_matter")
 STAFF_FIELDS = (*TEXT_FIELDS, "source", "building", "unit")
 
 
-def labels() -> dict[str, Any]:
-    """The words templates show for the codes of step 1, in the reader's language."""
+def page_helpers() -> dict[str, Any]:
+    """The codes of step 1 in the order the proposal pages list them."""
     return {
-        "category_labels": {k: _(v) for k, v in flow.CATEGORIES.items()},
-        "status_labels": {k: _(v) for k, v in flow.STATUSES.items()},
-        "source_labels": {k: _(v) for k, v in flow.SOURCES.items()},
-        "stage_labels": [(code, _(flow.STAGE_LABELS[code])) for code in flow.STAGES],
-        "event_label": flow.event_label,
+        "proposal_categories": list(flow.CATEGORIES),
+        "proposal_statuses": list(flow.STATUSES),
+        "proposal_stages": flow.STAGES,
     }
 
 
 def _var_dir(request: Request[Any, Any, Any]) -> Path:
     return request.app.state.settings.var_dir
-
-
-def _identify_path(code: str, next_path: str) -> str:
-    return f"/c/{code}/me?next={next_path}"
 
 
 async def _read_form(
@@ -88,12 +83,12 @@ class ProposalPublicController(Controller):
     @get("/p/{code:str}", name="proposals.short")
     async def short_link(self, code: str) -> Redirect:
         compound = await roster.compound_by_code(code)
-        return Redirect(path=f"/c/{compound['code']}/proposals")
+        return Redirect(path=links.path("proposals.public", code=compound["code"]))
 
     @get("/c/{code:str}/proposals", name="proposals.public")
     async def index(self, request: Request[Any, Any, Any], code: str, household: HouseholdIdentity | None) -> Template:
         compound = await roster.compound_by_code(code)
-        rows = await service.compound_proposals(compound)
+        rows = await pages.compound_proposals(compound)
         settings = request.app.state.settings
         return Template(
             template_name="proposals/public_list.html",
@@ -104,7 +99,7 @@ class ProposalPublicController(Controller):
                 "accepted": [r for r in rows if r["status"] == flow.ACCEPTED],
                 "closed": [r for r in rows if r["status"] in (flow.MERGED, flow.DECLINED)],
                 "short_url": f"{settings.base_url}/p/{compound['code']}",
-                **labels(),
+                **page_helpers(),
             },
         )
 
@@ -143,7 +138,7 @@ class ProposalPublicController(Controller):
                 "values": values,
                 "errors": errors,
                 "max_photos": photos.MAX_PHOTOS,
-                **labels(),
+                **page_helpers(),
             },
             status_code=status_code,
         )
@@ -153,7 +148,7 @@ class ProposalPublicController(Controller):
         compound = await roster.compound_by_code(code)
         own = own_household(household, compound)
         if own is None:
-            return Redirect(path=_identify_path(code, f"/c/{code}/proposals/new"))
+            return links.identify_first(code, links.path("proposals.public.new", code=code))
         return self._form(compound, own, {}, {})
 
     @post("/c/{code:str}/proposals", name="proposals.public.create", request_max_body_size=MAX_FORM_BODY)
@@ -163,7 +158,7 @@ class ProposalPublicController(Controller):
         compound = await roster.compound_by_code(code)
         household = own_household(household, compound)
         if household is None:
-            return Redirect(path=_identify_path(code, f"/c/{code}/proposals/new"))
+            return links.identify_first(code, links.path("proposals.public.new", code=code))
         values, uploads = await _read_form(request, TEXT_FIELDS)
         try:
             number = await service.submit_as_household(compound, household, values, uploads, _var_dir(request))
@@ -174,28 +169,28 @@ class ProposalPublicController(Controller):
             _("Thank you. Your proposal is #%(n)d; neighbours can second it now.", n=number),
             category="success",
         )
-        return Redirect(path=f"/c/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.public.show", code=code, number=number))
 
     @get("/c/{code:str}/proposals/mine", name="proposals.mine")
     async def mine(self, code: str, household: HouseholdIdentity | None) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
         own = own_household(household, compound)
         if own is None:
-            return Redirect(path=_identify_path(code, f"/c/{code}/proposals/mine"))
+            return links.identify_first(code, links.path("proposals.mine", code=code))
         return Template(
             template_name="proposals/mine.html",
             context={
                 "compound": compound,
                 "household": own,
-                "mine": await service.household_proposals(compound, own.household_id),
-                **labels(),
+                "mine": await pages.household_proposals(compound, own.household_id),
+                **page_helpers(),
             },
         )
 
     async def _page(
         self, compound: dict[str, Any], number: int, household: HouseholdIdentity | None, **extra: Any
     ) -> dict[str, Any]:
-        page = await service.proposal_page(compound, number)
+        page = await pages.proposal_page(compound, number)
         own = own_household(household, compound)
         return {
             "compound": compound,
@@ -206,7 +201,7 @@ class ProposalPublicController(Controller):
             "second_message": "",
             "second_error": "",
             "staff": False,
-            **labels(),
+            **page_helpers(),
             **extra,
         }
 
@@ -220,10 +215,10 @@ class ProposalPublicController(Controller):
         self, request: HTMXRequest, code: str, number: int, household: HouseholdIdentity | None
     ) -> Template | Redirect | ClientRedirect:
         compound = await roster.compound_by_code(code)
-        page_path = f"/c/{code}/proposals/{number}"
+        page_path = links.path("proposals.public.show", code=code, number=number)
         household = own_household(household, compound)
         if household is None:
-            target = _identify_path(code, page_path)
+            target = links.identify_path(code, page_path)
             return ClientRedirect(redirect_to=target) if request.htmx else Redirect(path=target)
         template = "proposals/_second_panel.html" if request.htmx else "proposals/show.html"
         try:
@@ -273,10 +268,10 @@ class ProposalStaffController(Controller):
                 "principal": principal,
                 "compound": compound,
                 "status": status,
-                "rows": await service.compound_proposals(compound, status or None),
+                "rows": await pages.compound_proposals(compound, status or None),
                 "counts": await service.status_counts(compound["id"]),
                 "short_url": f"{request.app.state.settings.base_url}/p/{compound['code']}",
-                **labels(),
+                **page_helpers(),
             },
         )
 
@@ -299,7 +294,7 @@ class ProposalStaffController(Controller):
                 "buildings": await service.buildings_for(principal, compound["id"]),
                 "limited": principal.building_limit(compound["id"]) is not None,
                 "max_photos": photos.MAX_PHOTOS,
-                **labels(),
+                **page_helpers(),
             },
             status_code=status_code,
         )
@@ -319,12 +314,12 @@ class ProposalStaffController(Controller):
         except FormErrors as error:
             return await self._form(principal, compound, values, error.errors, status_code=400)
         flash(request, _("Proposal #%(n)d is recorded.", n=number), category="success")
-        return Redirect(path=f"/compounds/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.staff.show", code=code, number=number))
 
     async def _page(
         self, principal: Principal, compound: dict[str, Any], number: int, status_code: int = 200, **extra: Any
     ) -> Template:
-        page = await service.proposal_page(compound, number)
+        page = await pages.proposal_page(compound, number)
         context = {
             "principal": principal,
             "compound": compound,
@@ -336,12 +331,12 @@ class ProposalStaffController(Controller):
             "can_triage": principal.can(Capability.PROPOSAL_TRIAGE, compound["id"]),
             "open_targets": [
                 r
-                for r in await service.compound_proposals(compound)
+                for r in await pages.compound_proposals(compound)
                 if r["status"] in flow.OPEN_FOR_SECONDS and r["number"] != number
             ],
             "values": {},
             "errors": {},
-            **labels(),
+            **page_helpers(),
             **extra,
         }
         return Template(template_name="proposals/staff_show.html", context=context, status_code=status_code)
@@ -360,7 +355,7 @@ class ProposalStaffController(Controller):
             _("Proposal #%(n)d is accepted for deliberation. Put it on a meeting agenda next.", n=number),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.staff.show", code=code, number=number))
 
     @post("/{number:int}/decline", name="proposals.decline")
     async def decline(
@@ -377,7 +372,7 @@ class ProposalStaffController(Controller):
             _("Proposal #%(n)d is declined. The proposer and the public page show your reason.", n=number),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.staff.show", code=code, number=number))
 
     @post("/{number:int}/merge", name="proposals.merge")
     async def merge(
@@ -394,7 +389,7 @@ class ProposalStaffController(Controller):
             _("Proposal #%(n)d is merged; %(carried)d seconds were carried over.", n=number, carried=carried),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.staff.show", code=code, number=number))
 
     @post("/{number:int}/owners-matter", name="proposals.owners_matter")
     async def owners_matter(
@@ -410,4 +405,4 @@ class ProposalStaffController(Controller):
             else _("Proposal #%(n)d is no longer marked as a matter for all owners.", n=number),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/proposals/{number}")
+        return Redirect(path=links.path("proposals.staff.show", code=code, number=number))

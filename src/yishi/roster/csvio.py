@@ -201,17 +201,8 @@ def _read_header(header: list[str], line: int) -> tuple[dict[str, int], list[Row
     return columns, errors
 
 
-def _read_row(
-    line: int,
-    record: list[str],
-    columns: dict[str, int],
-    first_seen: dict[tuple[str, str], int],
-) -> tuple[RosterRow | None, list[str]]:
-    """One household, or the reasons its line is refused."""
-
-    def cell(key: str) -> str:
-        return record[columns[key]].strip() if key in columns else ""
-
+def _invisible_characters(record: list[str], columns: dict[str, int]) -> list[str]:
+    """A message for each cell that holds an invisible character."""
     messages = []
     for key, index in columns.items():
         found = INVISIBLE.search(record[index])
@@ -224,6 +215,30 @@ def _read_row(
                     code=ord(found.group()),
                 )
             )
+    return messages
+
+
+def _residents(text: str, messages: list[str]) -> int:
+    """The number of residents (0 when the cell is empty)."""
+    if WHOLE_NUMBER.fullmatch(text):
+        return int(text)
+    if text:
+        messages.append(_("The number of residents %(value)s is not a whole number.", value=text))
+    return 0
+
+
+def _read_row(
+    line: int,
+    record: list[str],
+    columns: dict[str, int],
+    first_seen: dict[tuple[str, str], int],
+) -> tuple[RosterRow | None, list[str]]:
+    """One household, or the reasons its line is refused."""
+
+    def cell(key: str) -> str:
+        return record[columns[key]].strip() if key in columns else ""
+
+    messages = _invisible_characters(record, columns)
     if messages:
         return None, messages
     building, unit, area_text, residents_text = (
@@ -241,11 +256,7 @@ def _read_row(
         messages.append(_("The area is empty."))
     elif area is None:
         messages.append(_("The area %(value)s is not a positive number with at most two decimals.", value=area_text))
-    residents = 0
-    if WHOLE_NUMBER.fullmatch(residents_text):
-        residents = int(residents_text)
-    elif residents_text:
-        messages.append(_("The number of residents %(value)s is not a whole number.", value=residents_text))
+    residents = _residents(residents_text, messages)
     if building and unit:
         first = first_seen.setdefault((building, unit), line)
         if first != line:

@@ -1,13 +1,6 @@
 from piccolo.conf.apps import AppConfig
 
-from yishi.roster.tables import (
-    Building,
-    Community,
-    Compound,
-    Household,
-    Party,
-    PropertyCompany,
-)
+from yishi.roster.tables import Building, Community, Compound, Household, Party, PropertyCompany
 from yishi.settings import PROJECT_ROOT
 
 APP_CONFIG = AppConfig(

@@ -12,7 +12,7 @@ from yishi.db import write_transaction
 from yishi.errors import NotFound
 from yishi.i18n import gettext as _
 from yishi.roster import csvio
-from yishi.roster.tables import Building, Community, Compound, Household, Party
+from yishi.roster.tables import Building, Community, Compound, Household
 
 
 async def compounds_by_ids(ids: list[int]) -> list[dict[str, Any]]:
@@ -218,16 +218,3 @@ async def export_roster(compound_id: int, header_language: str = "zh_CN") -> byt
                 )
             )
     return csvio.write_roster(rows, header_language=header_language)
-
-
-async def parties_with_members(compound_id: int) -> list[dict[str, Any]]:
-    """The compound's three parties, each with its staff members and their titles."""
-    from yishi.accounts.tables import PartyMember
-
-    parties = await Party.select().where(Party.compound == compound_id).order_by(Party.id)
-    members = await PartyMember.select(
-        PartyMember.party, PartyMember.title, PartyMember.user.display_name.as_alias("name")
-    ).where(PartyMember.party.is_in([p["id"] for p in parties] or [-1]))
-    for party in parties:
-        party["members"] = [m for m in members if m["party"] == party["id"]]
-    return parties

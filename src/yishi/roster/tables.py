@@ -1,17 +1,9 @@
 """Places (community, compound, building), households and the three parties."""
 
-from piccolo.columns import (
-    JSONB,
-    Boolean,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
+from yishi import labels
 from yishi.i18n import N_
 
 
@@ -95,11 +87,14 @@ class PartyKind:
     ALL = (BRANCH, PROPERTY, COMMITTEE)
 
 
-PARTY_LABELS = {
-    PartyKind.BRANCH: N_("Party branch"),
-    PartyKind.PROPERTY: N_("Property company"),
-    PartyKind.COMMITTEE: N_("Owners' committee"),
-}
+PARTY_LABELS = labels.register(
+    "party",
+    {
+        PartyKind.BRANCH: N_("Party branch"),
+        PartyKind.PROPERTY: N_("Property company"),
+        PartyKind.COMMITTEE: N_("Owners' committee"),
+    },
+)
 
 
 class Party(Table, tablename="party"):

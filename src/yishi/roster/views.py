@@ -11,10 +11,12 @@ from litestar.datastructures import UploadFile
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
+from yishi.accounts import service as accounts
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
 from yishi.i18n import gettext as _
 from yishi.roster import service
+from yishi.web import links
 from yishi.web.forms import Form, Multipart
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -32,7 +34,7 @@ class RosterController(Controller):
                 "principal": principal,
                 "compound": compound,
                 "buildings": buildings,
-                "parties": await service.parties_with_members(compound["id"]),
+                "parties": await accounts.parties_with_members(compound["id"]),
                 "limited": limit is not None,
                 "can_edit": principal.can(Capability.ROSTER_EDIT, compound["id"]),
                 "household_count": sum(len(b.households) for b in buildings),
@@ -108,7 +110,7 @@ class RosterController(Controller):
             ),
             category="success",
         )
-        return Redirect(path=f"/compounds/{code}/roster")
+        return Redirect(path=links.path("roster", code=code))
 
     @get("/export.csv", name="roster.export")
     async def export(self, code: str, principal: Principal, lang: str = "zh_CN") -> Response[bytes]:

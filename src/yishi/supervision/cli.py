@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import click
 
+from yishi.commands import run_with_database
+from yishi.supervision import service
+
 
 @click.command("escalate")
 def escalate() -> None:
     """Send escalations still open after the compound's set days up to the street."""
-    from yishi.cli import run_with_database
-    from yishi.supervision import service
-
     moved = run_with_database(service.raise_overdue_escalations)
     click.echo(f"{len(moved)} escalation(s) sent up to the street")

@@ -13,9 +13,9 @@ from yishi import clock, photos
 from yishi.accounts.residents import HouseholdIdentity, identity_of
 from yishi.actions import demo as actions_demo
 from yishi.actions import demo_pictures as pictures
-from yishi.actions import service as actions
 from yishi.actions.tables import Action
 from yishi.clock import local_date
+from yishi.photos import Upload
 from yishi.roster.tables import Compound, Household
 from yishi.settings import Settings
 from yishi.supervision import service
@@ -106,7 +106,7 @@ async def load_demo(var_dir: Path | None = None, now: datetime | None = None) ->
         yinhewan["id"],
         lights,
         "22点后充电棚里一片漆黑，夜班回来取车、插充电头都看不见，老人容易绊倒。建议保留一盏低亮度的感应灯。",
-        [actions.Upload("夜里的充电棚.jpg", pictures.shed_at_night(local_date(now - timedelta(days=2)).isoformat()))],
+        [Upload("夜里的充电棚.jpg", pictures.shed_at_night(local_date(now - timedelta(days=2)).isoformat()))],
         uploads_dir,
         now=now - timedelta(days=1, hours=22),
     )

@@ -129,6 +129,18 @@ def _satisfaction(ratings: list[RatingFact]) -> Ratio:
     return Ratio(content, len(ratings))
 
 
+def _month_figures(
+    month: Month, actions: list[ActionFact], done: list[ActionFact], ratings: list[RatingFact], today: date
+) -> MonthFigures:
+    """One month of the trend: actions due in it, ratings given in it, actions done in it."""
+    return MonthFigures(
+        month=month,
+        completion=_completion([a for a in actions if month.contains(a.due_on)], today),
+        satisfaction=_satisfaction([r for r in ratings if month.contains(r.on)]),
+        completed=sum(1 for a in done if a.done_on is not None and month.contains(a.done_on)),
+    )
+
+
 def compute(
     actions: Iterable[ActionFact],
     ratings: Iterable[RatingFact],
@@ -139,15 +151,7 @@ def compute(
     actions, ratings = list(actions), list(ratings)
     done = [a for a in actions if a.status == DONE]
     on_time = sum(1 for a in done if a.done_on is not None and a.done_on <= a.due_on)
-    trend = tuple(
-        MonthFigures(
-            month=month,
-            completion=_completion([a for a in actions if month.contains(a.due_on)], today),
-            satisfaction=_satisfaction([r for r in ratings if month.contains(r.on)]),
-            completed=sum(1 for a in done if a.done_on is not None and month.contains(a.done_on)),
-        )
-        for month in last_months(today, months)
-    )
+    trend = tuple(_month_figures(month, actions, done, ratings, today) for month in last_months(today, months))
     return Figures(
         actions=len(actions),
         open_actions=len(actions) - len(done),

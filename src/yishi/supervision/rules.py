@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from yishi import labels
 from yishi.i18n import N_
 
 
@@ -27,11 +28,14 @@ class Verdict(StrEnum):
     UNSATISFIED = "unsatisfied"
 
 
-VERDICT_LABELS = {
-    Verdict.SATISFIED: N_("Satisfied"),
-    Verdict.BASICALLY_SATISFIED: N_("Basically satisfied"),
-    Verdict.UNSATISFIED: N_("Unsatisfied"),
-}
+VERDICT_LABELS = labels.register(
+    "verdict",
+    {
+        Verdict.SATISFIED: N_("Satisfied"),
+        Verdict.BASICALLY_SATISFIED: N_("Basically satisfied"),
+        Verdict.UNSATISFIED: N_("Unsatisfied"),
+    },
+)
 
 
 class ObjectionStatus(StrEnum):
@@ -40,11 +44,14 @@ class ObjectionStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
-OBJECTION_LABELS = {
-    ObjectionStatus.OPEN: N_("Awaiting the secretary"),
-    ObjectionStatus.UPHELD: N_("Upheld: the action was reopened"),
-    ObjectionStatus.DISMISSED: N_("Not upheld"),
-}
+OBJECTION_LABELS = labels.register(
+    "objection",
+    {
+        ObjectionStatus.OPEN: N_("Awaiting the secretary"),
+        ObjectionStatus.UPHELD: N_("Upheld: the action was reopened"),
+        ObjectionStatus.DISMISSED: N_("Not upheld"),
+    },
+)
 
 
 class Level(StrEnum):
@@ -52,7 +59,7 @@ class Level(StrEnum):
     STREET = "street"
 
 
-LEVEL_LABELS = {Level.COMMUNITY: N_("Community"), Level.STREET: N_("Street")}
+LEVEL_LABELS = labels.register("escalation_level", {Level.COMMUNITY: N_("Community"), Level.STREET: N_("Street")})
 
 
 class Cause(StrEnum):
@@ -60,10 +67,13 @@ class Cause(StrEnum):
     OBJECTION = "objection"
 
 
-CAUSE_LABELS = {
-    Cause.RATINGS: N_("Too many unsatisfied ratings"),
-    Cause.OBJECTION: N_("An objection was upheld"),
-}
+CAUSE_LABELS = labels.register(
+    "reopen_cause",
+    {
+        Cause.RATINGS: N_("Too many unsatisfied ratings"),
+        Cause.OBJECTION: N_("An objection was upheld"),
+    },
+)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.plugins.flash import flash
@@ -21,8 +20,9 @@ from yishi.actions.uploads import file_response, read_uploads, uploads_dir
 from yishi.errors import FormErrors
 from yishi.i18n import gettext as _
 from yishi.roster import service as roster
-from yishi.supervision import board, plots, service
+from yishi.supervision import pages, plots, service
 from yishi.supervision.figures import Figures
+from yishi.web import links
 from yishi.web.forms import Form
 
 MAX_OBJECTION_BODY = service.MAX_OBJECTION_PHOTOS * evidence.MAX_FILE_BYTES + 1024 * 1024
@@ -42,7 +42,7 @@ class BoardController(Controller):
             context={
                 "compound": compound,
                 "household": own_household(household, compound),
-                **await board.board_context(compound),
+                **await pages.board_context(compound),
             },
         )
 
@@ -73,9 +73,9 @@ class BoardController(Controller):
         data: Form,
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
-        here = f"/c/{code}/board/actions/{number}"
+        here = links.path("board.action", code=code, number=number)
         if own_household(household, compound) is None:
-            return Redirect(path=f"/c/{code}/me?next={quote(here)}")
+            return links.identify_first(code, here)
         values = {"verdict": data.get("verdict", ""), "comment": data.get("comment", "")}
         try:
             outcome = await service.rate(household, compound["id"], number, values["verdict"], values["comment"])
@@ -108,9 +108,9 @@ class BoardController(Controller):
         household: HouseholdIdentity | None,
     ) -> Template | Redirect:
         compound = await roster.compound_by_code(code)
-        here = f"/c/{code}/board/actions/{number}"
+        here = links.path("board.action", code=code, number=number)
         if own_household(household, compound) is None:
-            return Redirect(path=f"/c/{code}/me?next={quote(here)}")
+            return links.identify_first(code, here)
         data = await request.form()
         reason = data.get("reason", "") if isinstance(data.get("reason"), str) else ""
         try:
@@ -151,7 +151,7 @@ async def public_action_context(
         "household": household,
         "entry": entry,
         "action": entry.action,
-        "links": await board.resolution_links(compound, [entry.action]),
+        "links": await pages.resolution_links(compound, [entry.action]),
         "state": await service.household_state(entry.action, household),
         "rating_values": {},
         "rating_errors": {},
@@ -259,7 +259,7 @@ class EscalationController(Controller):
                 values={escalation_id: data.get("note", "")},
             )
         flash(request, _("The escalation is closed; the board shows your note."), category="success")
-        return Redirect(path=f"/communities/{code}/escalations")
+        return Redirect(path=links.path("escalations.community", code=code))
 
     @get("/streets/{street:str}/escalations", name="escalations.street")
     async def street(self, street: str, principal: Principal) -> Template:

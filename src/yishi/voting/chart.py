@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from yishi.areas import parse_area
+from yishi.rules import ABSTAIN, NO, YES
 from yishi.shares import format_share, share_tenths
-from yishi.voting.rules import ABSTAIN, NO, YES
 
 WIDTH = 640
 VALUE_WIDTH = 170

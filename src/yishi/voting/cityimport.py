@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from yishi.areas import parse_area
 from yishi.i18n import gettext as _
-from yishi.voting.rules import ABSTAIN, NO, YES
+from yishi.rules import ABSTAIN, NO, YES
 
 HEADERS = {
     "unit": ("unit", "房号", "户号", "房屋", "单元房号", "房屋编号"),

@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from yishi.rules import Rule, TallyError
 from yishi.voting.recount import RecountError, decode_csv, load_and_tally
-from yishi.voting.rules import Rule, TallyError
 
 EXIT_BAD_INPUT = 2
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from yishi.rules import ABSTAIN, NO, YES, RollEntry, Rule, TallyResult, Vote, tally
 from yishi.voting.recount import write_roll_csv, write_votes_csv
-from yishi.voting.rules import ABSTAIN, NO, YES, RollEntry, Rule, TallyResult, Vote, tally
 
 STREAM_COUNT = "count"
 STREAM_CONSULTATION = "consultation"
@@ -299,16 +299,14 @@ def _open_inputs(rule: Rule, roll: Sequence[RollLine], votes: Sequence[CastVote]
     )
 
 
-def _secret_inputs(
-    rule: Rule,
+def _checked_sums(
     roll: Sequence[RollLine],
     participants: set[str],
     choices: Sequence[tuple[str, str]],
     sums: Sequence[SecretSum],
-) -> _Inputs:
-    """Each participant is a receipt code; the area of each choice (its running
-    sum) is shared out evenly among the codes that chose it, so per choice the
-    headcount and the area are exact while no line carries an owner's own area."""
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The receipt codes of each choice and each choice's area, once the sums are
+    shown to agree with the choices recorded and the participants' areas."""
     if len(participants) != len(choices):
         raise ValueError(f"{len(participants)} voters took part but {len(choices)} choices are recorded")
     chosen: dict[str, list[str]] = {}
@@ -325,6 +323,20 @@ def _secret_inputs(
     weight = sum(line.area for line in roll if line.voter_key in participants)
     if weight != sum(area.values()):
         raise ValueError("the choices' weights do not add up to the participants' areas")
+    return chosen, area
+
+
+def _secret_inputs(
+    rule: Rule,
+    roll: Sequence[RollLine],
+    participants: set[str],
+    choices: Sequence[tuple[str, str]],
+    sums: Sequence[SecretSum],
+) -> _Inputs:
+    """Each participant is a receipt code; the area of each choice (its running
+    sum) is shared out evenly among the codes that chose it, so per choice the
+    headcount and the area are exact while no line carries an owner's own area."""
+    chosen, area = _checked_sums(roll, participants, choices, sums)
     groups = _groups(rule, roll)
     absent = [line for line in roll if line.voter_key not in participants]
     shares = {choice: iter(equal_shares(area[choice], len(codes))) for choice, codes in chosen.items()}

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from yishi import clock
 from yishi.accounts.tables import StaffUser
+from yishi.codes import natural_key
 from yishi.meetings.tables import AgendaItem, Attendance, Invitation, Meeting
 from yishi.roster.tables import Building, Compound, Household, Party
 from yishi.voting import service
@@ -45,7 +46,7 @@ async def _households(building_id: int) -> list[dict]:
     ).where(Household.building == building_id)
     for row in rows:
         row["label"] = f"{row['building_code']}-{row['unit']}"
-    return sorted(rows, key=lambda h: service.natural_key(h["unit"]))
+    return sorted(rows, key=lambda h: natural_key(h["unit"]))
 
 
 async def _meeting(

@@ -28,9 +28,10 @@ from yishi.i18n import gettext as _
 from yishi.live.stream import stream
 from yishi.meetings import service as meetings
 from yishi.roster import service as roster
-from yishi.voting import labels, screen, service
-from yishi.voting.rules import Rule
-from yishi.voting.views import console_live_context
+from yishi.rules import Rule
+from yishi.voting import labels as voting_labels
+from yishi.voting import screen, service
+from yishi.voting.pages import console_live_context
 
 
 def _screen_qr(base_url: str, state: dict[str, Any]) -> str:
@@ -43,7 +44,12 @@ def _screen_qr(base_url: str, state: dict[str, Any]) -> str:
 
 async def _screen_context(request: Request[Any, Any, Any], meeting_id: int) -> dict[str, Any]:
     state = await screen.meeting_screen(meeting_id)
-    return {**state, "vote_qr": _screen_qr(request.app.state.settings.base_url, state), "labels": labels, "Rule": Rule}
+    return {
+        **state,
+        "vote_qr": _screen_qr(request.app.state.settings.base_url, state),
+        "voting_text": voting_labels,
+        "Rule": Rule,
+    }
 
 
 class LiveController(Controller):
@@ -87,7 +93,7 @@ class LiveController(Controller):
             return template.render(
                 compound=compound,
                 ballot=ballot,
-                labels=labels,
+                voting_text=voting_labels,
                 Rule=Rule,
                 **await console_live_context(ballot, None, limit),
             )
@@ -113,7 +119,7 @@ class LiveController(Controller):
             return template.render(
                 compound=compound,
                 ballot=current,
-                labels=labels,
+                voting_text=voting_labels,
                 Rule=Rule,
                 figures=tally.figures if tally else None,
                 chart=tally.chart if tally else None,

@@ -22,18 +22,8 @@ from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from yishi.errors import DomainError
+from yishi.rules import RollEntry, Rule, TallyError, TallyResult, Vote, format_area, parse_area, tally, validate_options
 from yishi.spreadsheet import guard, unguard
-from yishi.voting.rules import (
-    RollEntry,
-    Rule,
-    TallyError,
-    TallyResult,
-    Vote,
-    format_area,
-    parse_area,
-    tally,
-    validate_options,
-)
 
 Source = Literal["roll", "votes"]
 T = TypeVar("T")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yishi import clock
+from yishi.codes import natural_key
 from yishi.meetings import service as meetings
 from yishi.voting import service
 from yishi.voting.chart import TallyChart, tally_chart
@@ -127,7 +128,7 @@ async def not_voted(
                 continue
             by_building.setdefault(entry["building_code"] or "", []).append(entry["label"])
     groups = tuple(
-        (code, tuple(sorted(labels, key=service.natural_key)))
-        for code, labels in sorted(by_building.items(), key=lambda item: service.natural_key(item[0]))
+        (code, tuple(sorted(labels, key=natural_key)))
+        for code, labels in sorted(by_building.items(), key=lambda item: natural_key(item[0]))
     )
     return NotVoted(len(waiting), voters, groups)

@@ -13,17 +13,7 @@ migration ``*_unique``). ``stream`` separates what is counted together:
                   resolve before closing.
 """
 
-from piccolo.columns import (
-    JSONB,
-    BigInt,
-    Boolean,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import JSONB, BigInt, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

@@ -31,7 +31,7 @@ from litestar.middleware import AbstractMiddleware, DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Scopes, Send
 from litestar.utils.scope.state import ScopeState
 
-from yishi.accounts.sessions import csrf_binding
+from yishi.web.sessions import csrf_binding
 
 COOKIE = "yishi_csrf"
 HEADER = "x-csrftoken"

@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from yishi import i18n
 from yishi.errors import NOT_FOUND, DomainError
 from yishi.i18n import gettext as _
+from yishi.web import links
 from yishi.web.forms import is_htmx
 from yishi.web.language import language_from_scope
 
@@ -49,7 +50,11 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
 
 
 def on_not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
-    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    target = (
+        links.path("login")
+        + "?next="
+        + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    )
     if is_htmx(request):
         return Response(content="", status_code=200, headers={"HX-Redirect": target})
     return Redirect(path=target)

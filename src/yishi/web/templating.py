@@ -6,14 +6,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
-from yishi import clock, i18n
-from yishi.accounts.permissions import ROLE_LABELS, Role
+from yishi import clock, i18n, labels
 from yishi.areas import format_area
-from yishi.roster.tables import PARTY_LABELS
 from yishi.settings import PROJECT_ROOT, Settings
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
-LOCAL_TZ = clock.LOCAL_TZ
 
 
 def area_filter(hundredths: int | None) -> str:
@@ -40,8 +37,7 @@ def build_environment(settings: Settings) -> Environment:
     env.filters["area"] = area_filter
     env.filters["local_time"] = local_time
     env.globals["current_language"] = i18n.current_language
-    env.globals["role_label"] = lambda role: i18n.gettext(ROLE_LABELS[Role(role)])
-    env.globals["party_label"] = lambda kind: i18n.gettext(PARTY_LABELS[kind])
+    env.globals["label"] = labels.label
     env.globals["base_url"] = settings.base_url
     return env
 

@@ -1,18 +1,16 @@
-"""What the public board (公示栏) gathers from the other steps: published
-notices, results of closed ballots with their figures, and each action with
-links to the resolution it carries out (its ballot result, its minutes)."""
+"""The public board (公示栏) as a page reads it: notices, results, and each action with its links."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from yishi import clock
+from yishi import clock, labels
 from yishi.actions.outcome import item_outcome
 from yishi.documents import service as documents
 from yishi.meetings.tables import Meeting
 from yishi.supervision import service
-from yishi.voting import labels as voting_labels
 from yishi.voting import service as voting
+from yishi.web import links
 
 NOTICES_SHOWN = 5
 RESULTS_SHOWN = 6
@@ -39,7 +37,7 @@ async def notices(compound: dict[str, Any]) -> list[dict[str, Any]]:
         .limit(NOTICES_SHOWN)
     )
     for row in rows:
-        row["url"] = f"/c/{compound['code']}/meetings/{row['id']}"
+        row["url"] = links.path("meetings.notice", code=compound["code"], meeting_id=row["id"])
     return rows
 
 
@@ -47,8 +45,8 @@ async def results(compound: dict[str, Any]) -> list[dict[str, Any]]:
     """Closed ballots, newest first, with their frozen figures and result page."""
     rows = await voting.closed_ballots_for_public(compound["id"], limit=RESULTS_SHOWN)
     for row in rows:
-        row["url"] = f"/c/{compound['code']}/results/{row['id']}"
-        row["rule_label"] = voting_labels.rule_label(row["rule"])
+        row["url"] = links.path("public.result", code=compound["code"], ballot_id=row["id"])
+        row["rule_label"] = labels.label("rule", row["rule"])
         row["figures"] = (row["result"] or {}).get("actual") or {}
         row["adopted_option"] = (row["result"] or {}).get("adopted_option")
         row["counts_owners"] = row["rule"] in ("civil_code_ordinary", "civil_code_special")
@@ -60,21 +58,21 @@ async def resolution_links(compound: dict[str, Any], action_rows: list[dict[str,
     verification page of the meeting's issued minutes (when issued)."""
     ballots: dict[int, int | None] = {}
     minutes: dict[int, str | None] = {}
-    links: dict[int, dict[str, str]] = {}
+    found: dict[int, dict[str, str]] = {}
     for row in action_rows:
         item_id, meeting_id = row["agenda_item"], row["meeting_id"]
         if item_id not in ballots:
             ballots[item_id] = (await item_outcome(item_id)).ballot_id
         if meeting_id not in minutes:
             issued = await documents.current_of("minutes", meeting_id)
-            minutes[meeting_id] = f"/verify/{issued['code']}" if issued else None
+            minutes[meeting_id] = links.path("verify", doc_code=issued["code"]) if issued else None
         link = {}
         if ballots[item_id] is not None:
-            link["ballot"] = f"/c/{compound['code']}/results/{ballots[item_id]}"
+            link["ballot"] = links.path("public.result", code=compound["code"], ballot_id=ballots[item_id])
         if minutes[meeting_id]:
             link["minutes"] = minutes[meeting_id]
-        links[row["id"]] = link
-    return links
+        found[row["id"]] = link
+    return found
 
 
 async def board_context(compound: dict[str, Any]) -> dict[str, Any]:

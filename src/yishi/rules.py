@@ -2,7 +2,7 @@
 
 Pure arithmetic over a voter roll and the votes cast: no I/O, no framework.
 Areas are integers in hundredths of a square metre, and every threshold is
-compared in integer arithmetic, never in floats (DESIGN.md, "Voting rules").
+compared in integer arithmetic, never in floats (docs/voting-rules.md).
 "≥" includes the bound; a majority (过半数) is strictly more than half.
 
 Rules
@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from yishi import areas
+from yishi import areas, labels
 from yishi.areas import format_area
 from yishi.errors import DomainError
 from yishi.i18n import N_
@@ -101,13 +101,16 @@ class Rule(StrEnum):
 
 
 # What each rule is called, wherever it is shown (ballots, agendas, notices, documents).
-RULE_LABELS = {
-    Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
-    Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
-    Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
-    Rule.CIVIL_CODE_ORDINARY: N_("Owners' decision, ordinary matter (Civil Code art. 278)"),
-    Rule.CIVIL_CODE_SPECIAL: N_("Owners' decision, special matter (Civil Code art. 278)"),
-}
+RULE_LABELS = labels.register(
+    "rule",
+    {
+        Rule.MAJORITY_OF_CAST: N_("Majority of ballots cast"),
+        Rule.TWO_THIRDS_OF_CAST: N_("Two thirds of ballots cast"),
+        Rule.PARTIES_UNANIMOUS: N_("All three parties agree"),
+        Rule.CIVIL_CODE_ORDINARY: N_("Owners' decision, ordinary matter (Civil Code art. 278)"),
+        Rule.CIVIL_CODE_SPECIAL: N_("Owners' decision, special matter (Civil Code art. 278)"),
+    },
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The pages every visitor shares: home, health check, language switch."""
+"""The pages every visitor shares: home, a compound's public page, health check,
+language switch."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from yishi import clock, db
 from yishi.accounts import service as accounts
 from yishi.accounts.dependencies import optional_principal
-from yishi.actions import home as actions_home
+from yishi.accounts.residents import HouseholdIdentity
 from yishi.forms import safe_next
+from yishi.home import pages
 from yishi.meetings import service as meetings
 from yishi.roster import service as roster
+from yishi.roster.tables import Party
 from yishi.settings import LANGUAGES, PROJECT_ROOT
+from yishi.web import links
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
 
@@ -27,7 +31,7 @@ class PagesController(Controller):
     async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         principal = await optional_principal(request)
         if principal is None:
-            return Redirect(path="/login")
+            return Redirect(path=links.path("login"))
         compounds = await roster.compounds_by_ids(principal.compound_ids)
         return Template(
             template_name="home.html",
@@ -35,7 +39,7 @@ class PagesController(Controller):
                 "principal": principal,
                 "compounds": compounds,
                 "invited_meetings": await meetings.invited_upcoming(principal, clock.now()),
-                **await actions_home.home_context(principal),
+                **await pages.home_context(principal),
             },
         )
 
@@ -74,3 +78,21 @@ class PagesController(Controller):
             if principal is not None:
                 await accounts.set_language(principal.user_id, language)
         return response
+
+
+class CompoundPublicController(Controller):
+    @get("/c/{code:str}", name="compound.public")
+    async def show(self, code: str, household: HouseholdIdentity | None) -> Template:
+        compound = await roster.compound_by_code(code)
+        parties = await Party.select().where(Party.compound == compound["id"]).order_by(Party.id)
+        if household is not None and household.compound_id != compound["id"]:
+            household = None
+        return Template(
+            template_name="public/compound.html",
+            context={
+                "compound": compound,
+                "household": household,
+                "parties": parties,
+                "meeting_notices": await meetings.upcoming_public(compound["id"], clock.now()),
+            },
+        )
