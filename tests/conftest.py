@@ -163,10 +163,13 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last, and all in one worker when the suite runs in several
-    (``make test`` runs two): Playwright's sync API keeps an event loop running in
-    the main thread while its browser is open, which async tests cannot share."""
-    items.sort(key=lambda item: "/e2e/" in str(item.path))
+    """Playwright's sync API keeps an event loop running in the main thread
+    while its browser is open, which async tests cannot share: the browser tests
+    run together, in one worker, their browser closed after each module. In one
+    process they run last; in several (``make test`` runs one per core) first,
+    so the longest group starts at once instead of running on after the rest."""
+    in_workers = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    items.sort(key=lambda item: ("/e2e/" in str(item.path)) != in_workers)
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.xdist_group("browser"))
