@@ -40,10 +40,10 @@ def label(family: str, code: Any) -> str:
     labels = _FAMILIES[family]
     if code not in labels and family in _DEFAULTS:
         return i18n.gettext(_DEFAULTS[family])
-    return label_of(labels, code)
+    return _label_of(labels, code)
 
 
-def label_of(labels: Mapping[Any, str], code: Any) -> str:
+def _label_of(labels: Mapping[Any, str], code: Any) -> str:
     """The translated label of ``code`` in ``labels``, or the code itself ("" for None)."""
     message = labels.get(code)
     return i18n.gettext(message) if message else ("" if code is None else str(code))
