@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from yishi import db
-from yishi.commands import load_settings, run_with_database
+from yishi.commands import load_settings, raise_open_files_limit, run_with_database
 from yishi.errors import DomainError
 from yishi.supervision.cli import escalate
 from yishi.voting.cli import tally
@@ -33,6 +33,7 @@ def serve(host: str, port: int, workers: int) -> None:
         raise click.ClickException(
             "Several workers need PostgreSQL (YISHI_DATABASE_URL=postgresql://...): SQLite serves one process."
         )
+    click.echo(f"open files allowed: {raise_open_files_limit()}")
     uvicorn.run(
         "yishi.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info", access_log=False
     )

@@ -4,6 +4,7 @@ the database with domain errors shown as CLI errors."""
 from __future__ import annotations
 
 import asyncio
+import resource
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -38,3 +39,18 @@ def run_with_database(work: Callable[[], Awaitable[T]]) -> T:
         raise click.ClickException("\n".join(f"{k}: {v}" for k, v in error.errors.items())) from error
     except DomainError as error:
         raise click.ClickException(error.message) from error
+
+
+def raise_open_files_limit() -> int:
+    """Let the server hold as many connections as the system allows: each live
+    screen keeps a socket open, and the usual soft limit (1,024 descriptors)
+    stops well short of a compound's screens. Returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            return soft
+        return wanted
+    return soft
