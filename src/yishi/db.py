@@ -174,6 +174,19 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+# Advisory lock classes: the first key of pg_advisory_xact_lock, one per kind of check-then-write.
+LOCK_PROXY_CAP = 7301  # key: the meeting; one proxy cap check at a time
+LOCK_ATTEMPTS = 7302  # key: a hash of the account or address; one attempt reservation at a time
+LOCK_SLIPS = 7303  # key: the compound; one issue of voter slips at a time
+
+
+async def lock_until_commit(lock_class: int, key: int) -> None:
+    """Make one kind of check-then-write on ``key`` take turns until the transaction
+    ends (PostgreSQL; on SQLite the writers already take turns)."""
+    if not is_sqlite():
+        await engine().run_ddl(f"SELECT pg_advisory_xact_lock({int(lock_class)}, {int(key)})")
+
+
 def write_transaction() -> Any:
     """A transaction for work that reads and then writes.
 

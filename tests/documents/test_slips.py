@@ -13,8 +13,17 @@ from yishi.documents.tables import IssuedDocument
 TOKEN = re.compile(r"/h/([A-Za-z0-9_-]{20,})")
 
 
+AFTER = re.compile(r'name="after" value="(\d*)"')
+
+
+async def form_state(client) -> str:
+    """The form's record of the latest slips it was shown with."""
+    return AFTER.search((await client.get("/compounds/alpha/documents/voter-slips")).text).group(1)
+
+
 async def issue(client, building: str):
-    response = await post(client, "/compounds/alpha/documents/voter-slips", {"building": building, "confirm": "yes"})
+    data = {"building": building, "confirm": "yes", "after": await form_state(client)}
+    response = await post(client, "/compounds/alpha/documents/voter-slips", data)
     assert response.status_code == 200, response.text
     code = response.url.params["issued"]
     pdf = await client.get(f"/compounds/alpha/documents/issued/{code}")
@@ -118,3 +127,29 @@ async def test_slips_of_one_building_are_noted_on_the_verify_page_of_earlier_who
     page = await client.get(f"/verify/{whole}")
     assert "本小区此后又签发了投票链接条" in text_of(page.text)
     assert f'href="/verify/{later}"' in page.text
+
+
+async def test_the_same_form_sent_twice_issues_once_and_the_printed_links_keep_working(client, world):
+    await login(client, "sec_alpha")
+    data = {"building": "all", "confirm": "yes", "after": await form_state(client)}
+    first = await post(client, "/compounds/alpha/documents/voter-slips", data)
+    assert first.status_code == 200 and "issued" in first.url.params
+    printed = TOKEN.findall(
+        pdf_text((await client.get(f"/compounds/alpha/documents/issued/{first.url.params['issued']}")).content)
+    )
+    again = await post(client, "/compounds/alpha/documents/voter-slips", data)
+    assert again.status_code == 409
+    assert "没有再次发放" in text_of(again.text) and 'id="slips-changed"' in again.text
+    assert await IssuedDocument.count().where(IssuedDocument.kind == "voter_slips") == 1
+    assert printed
+    for token in printed:
+        assert await household_for_token(token) is not None
+
+
+async def test_the_form_says_which_printed_slips_stop_working(client, world):
+    await login(client, "sec_alpha")
+    form = text_of((await client.get("/compounds/alpha/documents/voter-slips")).text)
+    assert "将失效" not in form
+    await issue(client, "all")
+    form = text_of((await client.get("/compounds/alpha/documents/voter-slips")).text)
+    assert "此前打印的所有链接条都将失效" in form and "打印的链接条将失效" in form

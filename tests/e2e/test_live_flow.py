@@ -148,6 +148,8 @@ def test_projector_and_console_follow_votes_live_and_catch_up_after_a_dropped_co
         # Closing the vote puts the result on the projector.
         page.goto(f"/compounds/{COMPOUND}/ballots/{ballot_id}")
         page.click("#manage button:has-text('结束表决并公布结果')")
+        expect(page.locator("#close-confirm")).to_contain_text("不能重新开启")
+        page.click("#close-confirm button:has-text('结束表决并公布结果')")
         expect(screen.locator(".screen-status")).to_contain_text("方案一", timeout=5000)
         shoot(screen, "projector-closed")
     finally:

@@ -253,6 +253,9 @@ def test_a_vote_from_opening_to_a_published_result_that_recounts(
     for ballot_id in (bench_id, special_id):
         page.goto(f"/compounds/{COMPOUND}/ballots/{ballot_id}")
         page.click("#manage button:has-text('结束表决并公布结果')")
+        # Closing cannot be undone: the page says first what it will record.
+        expect(page.locator("#close-confirm")).to_contain_text("不能重新开启")
+        page.click("#close-confirm button:has-text('结束表决并公布结果')")
         expect(page.locator(".notice-success")).to_contain_text("表决已结束，结果已公布")
 
     result_page = phone(browser, live_server).new_page()

@@ -1,9 +1,12 @@
 """Closing a meeting fixes its record; afterwards only addenda are added."""
 
+from datetime import timedelta
+
 import pytest
 
+from tests.documents.support import pdf_text
 from tests.meetings.support import add_item, convene, meeting_form, proposal, publish
-from tests.support import login, post, text_of
+from tests.support import issue, login, post, text_of
 from yishi.meetings.tables import Addendum, AgendaItem, Meeting
 
 
@@ -12,10 +15,15 @@ async def closed_meeting(client, world):
     meeting_id = await convene(client, days=3)
     await add_item(client, meeting_id, await proposal(world))
     await publish(client, meeting_id)
-    response = await post(client, f"/meetings/{meeting_id}/close")
+    asked = await post(client, f"/meetings/{meeting_id}/close")
+    assert asked.status_code == 200 and "确定结束会议？" in text_of(asked.text)
+    response = await post(client, f"/meetings/{meeting_id}/close", {"confirmed": "yes", "reason": CLOSED_EARLY})
     assert response.status_code == 200
     item = await AgendaItem.select(AgendaItem.id).first()
     return meeting_id, item["id"]
+
+
+CLOSED_EARLY = "台风预警，居民已在群里书面表态，不再开会"
 
 
 async def test_closing_records_who_and_when(client, world):
@@ -38,6 +46,7 @@ async def test_after_closing_every_change_is_refused(client, world):
         (f"/meetings/{meeting_id}/items/{item_id}/move", {"direction": "down"}),
         (f"/meetings/{meeting_id}/sign-in/household", {"household": str(world.households["alpha:1-1-101"])}),
         (f"/meetings/{meeting_id}/close", {}),
+        (f"/meetings/{meeting_id}/close", {"confirmed": "yes", "reason": "再关一次"}),
     ]
     for url, data in attempts:
         response = await post(client, url, data)
@@ -92,3 +101,37 @@ async def test_a_draft_cannot_be_closed(client):
     response = await post(client, f"/meetings/{meeting_id}/close")
     assert response.status_code == 409
     assert (await Meeting.select(Meeting.status, Meeting.closed_at).first()) == {"status": "draft", "closed_at": None}
+
+
+async def test_closing_asks_first_and_a_meeting_not_yet_started_closes_only_with_a_reason(client, world):
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client, days=3)
+    await add_item(client, meeting_id, await proposal(world))
+    await publish(client, meeting_id)
+    asked = text_of((await post(client, f"/meetings/{meeting_id}/close")).text)
+    assert "确定结束会议？" in asked and "本次会议尚未开始" in asked and "会议纪要将载明" in asked
+    refused = await post(client, f"/meetings/{meeting_id}/close", {"confirmed": "yes", "reason": " "})
+    assert refused.status_code == 400 and "请说明现在结束的理由" in text_of(refused.text)
+    assert (await Meeting.select(Meeting.status, Meeting.closed_at).first()) == {
+        "status": "published",
+        "closed_at": None,
+    }
+    await post(client, f"/meetings/{meeting_id}/close", {"confirmed": "yes", "reason": CLOSED_EARLY})
+    meeting = await Meeting.select().first()
+    assert meeting["status"] == "closed" and meeting["early_close_reason"] == CLOSED_EARLY
+    assert CLOSED_EARLY in text_of((await client.get(f"/meetings/{meeting_id}")).text)
+    minutes = pdf_text((await issue(client, f"/compounds/alpha/documents/pdf/minutes/{meeting_id}")).content)
+    assert "开始前结束" in minutes and CLOSED_EARLY in minutes
+
+
+async def test_a_meeting_that_has_started_closes_without_a_reason(client, world):
+    await login(client, "sec_alpha")
+    meeting_id = await convene(client, days=3)
+    await add_item(client, meeting_id, await proposal(world))
+    await publish(client, meeting_id)
+    await Meeting.update({Meeting.starts_at: Meeting.starts_at - timedelta(days=4)}).where(Meeting.id == meeting_id)
+    asked = text_of((await post(client, f"/meetings/{meeting_id}/close")).text)
+    assert "确定结束会议？" in asked and "尚未开始" not in asked
+    await post(client, f"/meetings/{meeting_id}/close", {"confirmed": "yes"})
+    meeting = await Meeting.select().first()
+    assert meeting["status"] == "closed" and meeting["early_close_reason"] == ""

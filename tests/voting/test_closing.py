@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.support import World, login, post, text_of
-from tests.voting.support import make_item, make_meeting
+from tests.voting.support import invite_parties, make_item, make_meeting
 from yishi.errors import DomainError, FormErrors
 from yishi.meetings.tables import Meeting
 from yishi.voting import service
@@ -137,7 +137,7 @@ async def test_closing_another_vote_early_needs_a_reason_which_the_result_shows(
     assert "现在结束，名册上尚未投票的 5 人将不能再投票" in page
     refused = await post(client, f"{console}/close", {"reason": ""})
     assert refused.status_code == 400 and "请说明理由" in refused.text
-    closed = await post(client, f"{console}/close", {"reason": "会议已结束，到场住户均已表决"})
+    closed = await post(client, f"{console}/close", {"reason": "会议已结束，到场住户均已表决", "confirmed": "yes"})
     assert "表决已结束，结果已公布" in closed.text
     result = text_of((await resident.get(f"/c/alpha/results/{ballot_id}")).text)
     assert "提前结束表决" in result and "会议已结束，到场住户均已表决" in result
@@ -159,4 +159,52 @@ async def test_the_console_of_a_bound_vote_offers_no_early_close(client: httpx.A
     assert 'id="close-refused"' in html and f'action="{console}/close"' not in html
     refused = await post(client, f"{console}/close", {"reason": "想早点结束"})
     assert refused.status_code == 400 and "在此之前不能结束表决" in refused.text
+    assert (await service.ballot_in_compound(world.compounds["alpha"], ballot_id))["status"] == "open"
+
+
+async def _tripartite_ballot(world: World) -> int:
+    meeting = await make_meeting(world, kind="tripartite", title="三方联席会")
+    await invite_parties(meeting, world.compounds["alpha"])
+    item = await make_item(meeting, "parties_unanimous", title="物业费调整方案")
+    return await service.open_ballot(world.compounds["alpha"], item, BallotSettings(), actor=world.users["sec_alpha"])
+
+
+async def test_closing_asks_first_and_says_what_it_records(client: httpx.AsyncClient, world: World):
+    ballot_id = await _tripartite_ballot(world)
+    await login(client, "sec_alpha")
+    console = f"/compounds/alpha/ballots/{ballot_id}"
+    asked = await post(client, f"{console}/close")
+    assert asked.status_code == 200
+    text = text_of(asked.text)
+    assert "确定结束表决？" in text
+    assert "名册上 3 名投票人中有 3 名尚未投票；结束后他们将不能再投票" in text
+    assert "现在结束，将记录为：未通过" in text and "不能重新开启" in text
+    assert (await service.ballot_in_compound(world.compounds["alpha"], ballot_id))["status"] == "open"
+    closed = await post(client, f"{console}/close", {"confirmed": "yes"})
+    assert "表决已结束，结果已公布" in closed.text
+    ballot = await service.ballot_in_compound(world.compounds["alpha"], ballot_id)
+    assert ballot["status"] == "closed" and ballot["passed"] is False
+
+
+async def test_the_confirmation_of_a_secret_vote_tells_no_figure_before_closing(
+    client: httpx.AsyncClient, world: World
+):
+    meeting = await make_meeting(world)
+    item = await make_item(meeting, "majority_of_cast")
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, BallotSettings(secret=True), actor=world.users["sec_alpha"]
+    )
+    await service.cast_link_vote(ballot_id, world.households["alpha:1-1-101"], "no")
+    await login(client, "sec_alpha")
+    asked = text_of((await post(client, f"/compounds/alpha/ballots/{ballot_id}/close")).text)
+    assert "结果在表决结束时统计，并立即公布" in asked
+    assert "将记录为" not in asked
+    assert (await service.ballot_in_compound(world.compounds["alpha"], ballot_id))["status"] == "open"
+
+
+async def test_a_close_that_would_be_refused_is_refused_before_it_is_confirmed(client: httpx.AsyncClient, world: World):
+    ballot_id = await _owners_decision(world)
+    await login(client, "sec_alpha")
+    refused = await post(client, f"/compounds/alpha/ballots/{ballot_id}/close", {"reason": "想早点结束"})
+    assert "确定结束表决？" not in text_of(refused.text)
     assert (await service.ballot_in_compound(world.compounds["alpha"], ballot_id))["status"] == "open"

@@ -264,7 +264,7 @@ async def test_a_closed_vote_is_published_with_figures_receipts_and_recount_file
         receipts.append(await service.cast_link_vote(ballot_id, world.households[f"alpha:{label}"], choice))
     assert (await resident.get(f"/c/alpha/results/{ballot_id}")).status_code == 404
     await login(client, "sec_alpha")
-    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/close")
+    response = await post(client, f"/compounds/alpha/ballots/{ballot_id}/close", {"confirmed": "yes"})
     assert "表决已结束，结果已公布" in response.text
 
     page = await resident.get(f"/c/alpha/results/{ballot_id}")
@@ -338,7 +338,7 @@ async def test_city_results_are_uploaded_and_a_conflict_resolved_from_the_consol
         client, f"{console}/conflicts", {"voter_key": conflict.voter_key, "keep": "city", "reason": "业主称书面票填错"}
     )
     assert "冲突已处理" in response.text and 'id="conflicts"' not in response.text
-    await post(client, f"{console}/close")
+    await post(client, f"{console}/close", {"confirmed": "yes"})
     result = await resident.get(f"/c/alpha/results/{ballot_id}")
     assert result.status_code == 200 and "市电子投票系统" not in text_of(result.text).split("回执码清单")[0]
 
@@ -361,7 +361,7 @@ async def test_served_non_voters_show_beside_the_actual_figures_and_have_their_o
     await login(client, "sec_alpha")
     response = await post(client, f"{console}/served", {"building": str(world.buildings[("alpha", "2")])})
     assert "已登记 3 户已送达" in response.text
-    await post(client, f"{console}/close")
+    await post(client, f"{console}/close", {"confirmed": "yes"})
     page = text_of((await resident.get(f"/c/alpha/results/{ballot_id}")).text)
     assert "实际投票" in page and "计入已送达未投票业主（3）" in page and "议事规则第十八条" in page
     deemed = await resident.get(f"/c/alpha/results/{ballot_id}/votes-deemed.csv")
@@ -380,7 +380,7 @@ async def test_a_show_of_hands_entered_on_the_console_is_published_without_recei
     assert response.status_code == 400 and "请填写举手人数（整数）" in response.text
     response = await post(client, f"{console}/hands", {"yes": "4", "no": "1", "abstain": "0"})
     assert "举手表决已登记" in response.text and "同意 4，反对 1，弃权 0" in response.text
-    await post(client, f"{console}/close")
+    await post(client, f"{console}/close", {"confirmed": "yes"})
     page = text_of((await resident.get(f"/c/alpha/results/{ballot_id}")).text)
     assert "以举手方式计票，因此没有回执码" in page and "4 票" in page
 
@@ -393,7 +393,7 @@ async def test_a_secret_result_lists_receipts_without_units(
     await login(client, "sec_alpha")
     console = (await client.get(f"/compounds/alpha/ballots/{ballot_id}")).text
     assert "1-1-102" in console and receipt.receipt_code not in console
-    await post(client, f"/compounds/alpha/ballots/{ballot_id}/close")
+    await post(client, f"/compounds/alpha/ballots/{ballot_id}/close", {"confirmed": "yes"})
     page = text_of((await resident.get(f"/c/alpha/results/{ballot_id}")).text)
     receipts = page.split("回执码清单")[1].split("自行复核")[0]
     assert receipt.receipt_code[:9] in receipts and receipt.receipt_code not in receipts

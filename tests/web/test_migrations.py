@@ -19,6 +19,7 @@ from piccolo.conf.apps import Finder
 
 from yishi import db
 from yishi.errors import DomainError
+from yishi.meetings.tables import Meeting
 from yishi.settings import Settings
 from yishi.voting import service
 from yishi.voting.tables import Ballot, SecretChoice, SecretTally
@@ -31,10 +32,14 @@ PREVIOUS_RELEASE = {
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
-async def _migrate_to_previous_release() -> None:
+# The last migration of each app in the release before meetings kept an early close's reason.
+BEFORE_EARLY_CLOSE = {"meetings": "2026-12-01T09:59:38:739653"}
+
+
+async def _migrate_to_previous_release(release: dict[str, str] = PREVIOUS_RELEASE) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         for app in Finder().get_sorted_app_names():
-            result = await run_forwards(app_name=app, migration_id=PREVIOUS_RELEASE.get(app, "all"))
+            result = await run_forwards(app_name=app, migration_id=release.get(app, "all"))
             assert result.success, result.message
 
 
@@ -98,14 +103,18 @@ async def _fill_like_the_previous_release() -> dict[str, int]:
     return ids
 
 
-@pytest.fixture
-async def previous_release(settings: Settings, tmp_path: Path) -> dict[str, int]:
+async def _empty_database(settings: Settings, tmp_path: Path) -> None:
     if settings.is_postgres:
         db.configure(Settings(database_url=settings.database_url))
         await db.engine().run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await db.engine().run_ddl("CREATE SCHEMA public")
     else:
         db.configure(Settings(database_url=f"sqlite:///{tmp_path / 'previous.sqlite3'}"))
+
+
+@pytest.fixture
+async def previous_release(settings: Settings, tmp_path: Path) -> dict[str, int]:
+    await _empty_database(settings, tmp_path)
     await _migrate_to_previous_release()
     ids = await _fill_like_the_previous_release()
     await db.migrate()
@@ -144,3 +153,19 @@ async def test_votes_of_the_previous_release_cannot_be_voided_by_an_unchecked_re
         await service.void_vote(
             previous_release["open"], vote["id"], "重复", actor=None, receipt_code="AAA1-BBB0-CCCC-DDDD"
         )
+
+
+async def test_meetings_closed_before_the_early_close_reason_keep_their_record(settings: Settings, tmp_path: Path):
+    await _empty_database(settings, tmp_path)
+    await _migrate_to_previous_release(BEFORE_EARLY_CLOSE)
+    t = "'2026-11-23 06:00:00+00:00'"
+    community = await _one("INSERT INTO community (code, name, street) VALUES ('c1', '六泉路社区', '杜桥街道')")
+    compound = await _one(f"INSERT INTO compound (community, code, name) VALUES ({community}, 'alpha', '银河湾小区')")
+    closed = await _one(
+        "INSERT INTO meeting (compound, kind, title, starts_at, place, status, published_at, closed_at) "
+        f"VALUES ({compound}, 'bench_meeting', '3号楼板凳会', {t}, '凉亭', 'closed', {t}, {t})"
+    )
+    await db.migrate()
+    row = await Meeting.select().where(Meeting.id == closed).first()
+    assert row["title"] == "3号楼板凳会" and row["status"] == "closed" and row["closed_at"] is not None
+    assert row["early_close_reason"] == ""

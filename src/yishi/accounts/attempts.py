@@ -42,7 +42,6 @@ SLOW_AFTER = 5
 PER_ADDRESS = 20
 DELAY_STEP = 0.5  # seconds per failure beyond the threshold
 MAX_DELAY = 8.0
-LOCK_CLASS = 7302  # pg_advisory_xact_lock(class, hash): one reservation per key (and address) at a time
 
 
 class TooManyAttempts(DomainError):
@@ -116,9 +115,8 @@ async def reserve(key: str, address: ClientAddress) -> Reservation:
     """Count this attempt, or refuse it; return how long to wait before checking it."""
     key, host = key[:64], address.host[:64]
     async with write_transaction():
-        if not db.is_sqlite():
-            for name in (f"key:{key}", f"address:{host}"):
-                await db.engine().run_ddl(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, {_lock_key(name)})")
+        for name in (f"key:{key}", f"address:{host}"):
+            await db.lock_until_commit(db.LOCK_ATTEMPTS, _lock_key(name))
         if await _count(LoginAttempt.username == key, LoginAttempt.address == host) >= PER_KEY_AND_ADDRESS:
             raise _refused()
         from_address = await _count(LoginAttempt.address == host)

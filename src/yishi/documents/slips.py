@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from yishi import clock, db
 from yishi.accounts.permissions import Capability, Principal
 from yishi.accounts.service import issue_household_link
 from yishi.codes import natural_key
@@ -20,7 +21,7 @@ from yishi.documents import service
 from yishi.documents.kinds import DocumentKind, Source, register
 from yishi.documents.sources import compound_facts, households_of
 from yishi.documents.tables import IssuedDocument
-from yishi.errors import DomainError, NotFound
+from yishi.errors import Conflict, DomainError, NotFound
 from yishi.i18n import N_
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Building
@@ -71,6 +72,49 @@ SLIPS = register(
 )
 
 
+class SlipsChanged(Conflict):
+    """Slips were issued in this compound after the form was shown (the same
+    form sent twice, or another staff member): nothing is issued again."""
+
+    def __init__(self, latest: dict[str, Any]) -> None:
+        super().__init__(
+            _(
+                "Slips were issued in this compound at %(at)s, after this form was opened, so nothing was issued "
+                "again: the slips already printed keep working. Check the list below before printing new ones.",
+                at=clock.local_text(latest["issued_at"]),
+            )
+        )
+        self.latest = latest
+
+
+async def latest_slips(compound_id: int) -> dict[str, Any] | None:
+    """The compound's most recent slips, whatever their scope (None before the first)."""
+    return await (
+        IssuedDocument.select(IssuedDocument.id, IssuedDocument.code, IssuedDocument.issued_at)
+        .where((IssuedDocument.compound == compound_id) & (IssuedDocument.kind == KIND))
+        .order_by(IssuedDocument.id, ascending=False)
+        .first()
+    )
+
+
+async def printed_slips(compound_id: int) -> dict[int | None, Any]:
+    """When the slips still in force were printed: by building id, and None for the whole compound."""
+    rows = await (
+        IssuedDocument.select(IssuedDocument.series, IssuedDocument.issued_at)
+        .where(
+            (IssuedDocument.compound == compound_id)
+            & (IssuedDocument.kind == KIND)
+            & IssuedDocument.superseded_by.is_null()
+        )
+        .order_by(IssuedDocument.id)
+    )
+    printed: dict[int | None, Any] = {}
+    for row in rows:
+        variant = row["series"].rsplit(":", 1)[-1]  # the series ends with its variant, "building-<id>"
+        printed[int(variant.removeprefix("building-")) if variant.startswith("building-") else None] = row["issued_at"]
+    return printed
+
+
 async def issue_voter_slips(
     compound_id: int,
     building_id: int | None,
@@ -78,14 +122,20 @@ async def issue_voter_slips(
     principal: Principal,
     settings: Settings,
     language: str,
+    after: int | None,
 ) -> dict[str, Any]:
     """Issue a new link for every household in scope and print them, in one
     transaction: either every link is new and the slips exist, or nothing
-    changed."""
+    changed. ``after``: the compound's latest slips when the form was shown;
+    if others were issued since, nothing is issued (``SlipsChanged``)."""
     compound = await compound_facts(compound_id)
     buildings, building = await scope_of(compound_id, building_id)
     scope_name = building["name"] if building else _("the whole compound")
     async with write_transaction():
+        await db.lock_until_commit(db.LOCK_SLIPS, compound_id)
+        latest = await latest_slips(compound_id)
+        if (latest["id"] if latest else None) != after:
+            raise SlipsChanged(latest)
         households = await households_of([b["id"] for b in buildings])
         if not households:
             raise DomainError(_("There are no households here yet. Import the roster first."))

@@ -209,6 +209,7 @@ class DocumentsController(Controller):
     ) -> Template:
         buildings = await slips.buildings_of(compound["id"])
         counts = {b["id"]: await slips.household_count(compound["id"], b["id"]) for b in buildings}
+        latest = await slips.latest_slips(compound["id"])
         return Template(
             template_name="documents/voter_slips.html",
             context={
@@ -217,6 +218,8 @@ class DocumentsController(Controller):
                 "buildings": buildings,
                 "counts": counts,
                 "total": sum(counts.values()),
+                "printed": await slips.printed_slips(compound["id"]),
+                "after": latest["id"] if latest else "",
                 "values": {"building": building},
                 "errors": errors or {},
             },
@@ -243,13 +246,19 @@ class DocumentsController(Controller):
             errors["confirm"] = _("Tick the box to confirm that the old links of these households will stop working.")
         if errors:
             return await self._slips_form(principal, compound, building, status=400, errors=errors)
-        record = await slips.issue_voter_slips(
-            compound["id"],
-            None if building == "all" else whole_number(building),
-            principal=principal,
-            settings=settings_of(request),
-            language=current_language(),
-        )
+        try:
+            record = await slips.issue_voter_slips(
+                compound["id"],
+                None if building == "all" else whole_number(building),
+                principal=principal,
+                settings=settings_of(request),
+                language=current_language(),
+                after=whole_number(data.get("after") or ""),
+            )
+        except slips.SlipsChanged as changed:
+            return await self._slips_form(
+                principal, compound, building, status=409, errors={"__all__": changed.message}
+            )
         flash(
             request,
             _(

@@ -69,6 +69,7 @@ FIELD_LABELS = labels.register(
         "committee_informed_at": N_("Residents' committee told"),
         "closed_at": N_("Closed"),
         "closed_by": N_("Closed by"),
+        "early_close_reason": N_("Why it closed before its start"),
         "full_text": N_("Full text"),
         "minutes": N_("Time allotted (minutes)"),
         "notes": N_("Notes"),

@@ -19,6 +19,7 @@ class Meeting(Table, tablename="meeting"):
     addenda are added. ``votes_open_at``/``votes_close_at``: the voting period
     the notice announced (required for an owners' decision, optional for the
     other kinds); the votes on the notice's items take votes only within it.
+    ``early_close_reason``: why it was closed before its start (the minutes say it).
     """
 
     compound = ForeignKey(Compound, on_delete=OnDelete.cascade, null=False)
@@ -41,6 +42,7 @@ class Meeting(Table, tablename="meeting"):
     votes_close_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
     closed_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    early_close_reason = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

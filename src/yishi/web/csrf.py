@@ -5,7 +5,7 @@ must equal the cookie's and be signed with the app's secret. A token any
 browser once received therefore stays good in any session, so one planted in
 a victim's cookie (from a sibling subdomain, say) lets a forged form through.
 Here the signature also covers a random key kept in the server-side session
-(``accounts.sessions.csrf_binding``), which a new key replaces at every login,
+(``web.sessions.csrf_binding``), which a new key replaces at every login,
 logout and household identification: a token is good only in the session it
 was made for. A visitor without a session gets tokens bound to the empty key,
 which is enough for the login and identification forms (they start a new

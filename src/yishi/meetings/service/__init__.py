@@ -6,7 +6,7 @@ fields it changed (before → after).
 
 from __future__ import annotations
 
-from yishi.meetings.service.closing import add_addendum, close
+from yishi.meetings.service.closing import ClosingPreview, add_addendum, close, closing_preview
 from yishi.meetings.service.common import (
     CLOSED,
     DRAFT,
@@ -92,6 +92,7 @@ __all__ = [
     "METHOD_STAFF",
     "PUBLISHED",
     "ROLE_ORDER",
+    "ClosingPreview",
     "MeetingForm",
     "MeetingInput",
     "PublishInput",
@@ -107,6 +108,7 @@ __all__ = [
     "changes",
     "check_meeting",
     "close",
+    "closing_preview",
     "comment",
     "comments",
     "comments_open",

@@ -21,9 +21,30 @@ class ClosingController(Controller):
     """Closing the meeting and its addenda."""
 
     @post("/meetings/{meeting_id:int}/close", name="meetings.close")
-    async def close(self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal) -> Redirect:
-        await meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
-        await service.close(meeting_id, principal, clock.now())
+    async def close(
+        self, request: Request[Any, Any, Any], meeting_id: int, principal: Principal
+    ) -> Template | Redirect:
+        """Closing fixes the record for good: the first post says what it does (and,
+        before the meeting's start, asks why); only the confirmed one closes."""
+        meeting = await meeting_in_places(principal, meeting_id, Capability.MEETING_MANAGE)
+        values = form_values(await request.form())
+        try:
+            if values.get("confirmed") != "yes":
+                preview = await service.closing_preview(meeting_id, principal, clock.now(), values.get("reason", ""))
+                return Template(
+                    template_name="meetings/close_confirm.html",
+                    context={"principal": principal, "meeting": meeting, "preview": preview, "errors": {}},
+                )
+            await service.close(meeting_id, principal, clock.now(), values.get("reason", ""))
+        except FormErrors as error:
+            preview = service.ClosingPreview(
+                clock.now() < meeting["starts_at"], meeting["starts_at"], values.get("reason", "")
+            )
+            return Template(
+                template_name="meetings/close_confirm.html",
+                context={"principal": principal, "meeting": meeting, "preview": preview, "errors": error.errors},
+                status_code=400,
+            )
         flash(request, _("The meeting is closed. From now on only addenda can be added."), category="success")
         return Redirect(path=links.path("meetings.show", meeting_id=meeting_id))
 

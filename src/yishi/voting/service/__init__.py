@@ -33,7 +33,14 @@ from yishi.voting.service.casting import (
     record_room_vote,
     vote_weight,
 )
-from yishi.voting.service.closing import ClosingTerms, close_ballot, closing_terms, result_json
+from yishi.voting.service.closing import (
+    ClosingPreview,
+    ClosingTerms,
+    close_ballot,
+    closing_preview,
+    closing_terms,
+    result_json,
+)
 from yishi.voting.service.common import (
     ATTEMPTS,
     CITY,
@@ -45,7 +52,6 @@ from yishi.voting.service.common import (
     OVERDUE,
     PAPER,
     PROXY,
-    PROXY_LOCK_CLASS,
     ROLL_ATTENDEES,
     ROLL_HOUSEHOLDS,
     ROLL_PARTIES,
@@ -114,7 +120,6 @@ __all__ = [
     "OVERDUE",
     "PAPER",
     "PROXY",
-    "PROXY_LOCK_CLASS",
     "ROLL_ATTENDEES",
     "ROLL_HOUSEHOLDS",
     "ROLL_PARTIES",
@@ -125,6 +130,7 @@ __all__ = [
     "AlreadyVoted",
     "BallotSettings",
     "CityImportResult",
+    "ClosingPreview",
     "ClosingTerms",
     "ConflictPair",
     "CountMismatch",
@@ -147,6 +153,7 @@ __all__ = [
     "choices_of",
     "close_ballot",
     "closed_ballots_for_public",
+    "closing_preview",
     "closing_terms",
     "compound_topic",
     "conflicts",

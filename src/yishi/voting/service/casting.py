@@ -24,7 +24,6 @@ from yishi.voting.service.common import (
     LINK,
     PAPER,
     PROXY,
-    PROXY_LOCK_CLASS,
     ROLL_ATTENDEES,
     ROOM,
     AlreadyVoted,
@@ -452,8 +451,7 @@ async def _check_proxy_cap(ballot: dict[str, Any], entry: dict[str, Any], holder
     cap = compound["proxy_cap"] if compound else 0
     if not cap:
         return
-    if not db.is_sqlite():
-        await db.engine().run_ddl(f"SELECT pg_advisory_xact_lock({PROXY_LOCK_CLASS}, {int(ballot['meeting'])})")
+    await db.lock_until_commit(db.LOCK_PROXY_CAP, ballot["meeting"])
     rows = await BallotVote.select(BallotVote.voter_key).where(
         (BallotVote.ballot.meeting == ballot["meeting"])
         & (BallotVote.channel == PROXY)

@@ -9,7 +9,7 @@ from typing import Any
 from yishi import clock, db, i18n
 from yishi.audit import service as audit
 from yishi.db import write_transaction
-from yishi.errors import DomainError, FormErrors
+from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.i18n import ngettext
 from yishi.meetings.tables import AgendaItem
@@ -19,7 +19,7 @@ from yishi.voting.counting import Count
 from yishi.voting.service.casting import random_id
 from yishi.voting.service.common import CLOSED, ballot_changed, lock_ballot, refuse_if_closed, when_text
 from yishi.voting.service.corrections import conflicts
-from yishi.voting.service.reading import ballot_count
+from yishi.voting.service.reading import ballot_count, sealed
 from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, HandCount, SecretChoice, SecretTally
 
 
@@ -46,25 +46,61 @@ class ClosingTerms:
 
 async def closing_terms(ballot: dict[str, Any], at: datetime) -> ClosingTerms:
     early = ballot["status"] != CLOSED and ballot["closes_at"] is not None and at < ballot["closes_at"]
-    waiting = 0
-    if early:
-        voters = {
-            e["voter_key"]
-            for e in await BallotRollEntry.select(BallotRollEntry.voter_key).where(
-                BallotRollEntry.ballot == ballot["id"]
-            )
-        }
-        voted = {
-            v["voter_key"]
-            for v in await BallotVote.select(BallotVote.voter_key).where(
-                (BallotVote.ballot == ballot["id"])
-                & BallotVote.voided_at.is_null()
-                & BallotVote.stream.is_in(list(counting.BINDING_STREAMS))
-            )
-        }
-        if not await HandCount.exists().where(HandCount.ballot == ballot["id"]):
-            waiting = len(voters - voted)
+    waiting = (await _not_voted(ballot))[0] if early else 0
     return ClosingTerms(early, bool(ballot["notice_bound"]), waiting, ballot["closes_at"])
+
+
+async def _not_voted(ballot: dict[str, Any]) -> tuple[int, int]:
+    """Voters on the roll with no counted binding vote, and the roll's voters
+    (none are waiting once a show of hands counted the ballot)."""
+    voters = {
+        e["voter_key"]
+        for e in await BallotRollEntry.select(BallotRollEntry.voter_key).where(BallotRollEntry.ballot == ballot["id"])
+    }
+    voted = {
+        v["voter_key"]
+        for v in await BallotVote.select(BallotVote.voter_key).where(
+            (BallotVote.ballot == ballot["id"])
+            & BallotVote.voided_at.is_null()
+            & BallotVote.stream.is_in(list(counting.BINDING_STREAMS))
+        )
+    }
+    if await HandCount.exists().where(HandCount.ballot == ballot["id"]):
+        return 0, len(voters)
+    return len(voters - voted), len(voters)
+
+
+@dataclass(frozen=True)
+class ClosingPreview:
+    """What closing the ballot now does, said before it is done: who can vote
+    no more, and what it records (``passed`` is None while the figures are
+    sealed, as a secret ballot's are until it closes)."""
+
+    waiting: int
+    voters: int
+    passed: bool | None
+    adopted_option: str | None
+    reason: str
+
+
+async def closing_preview(ballot_id: int, *, reason: str = "", at: datetime | None = None) -> ClosingPreview:
+    """Check that the ballot may close now (the same refusals as closing it)
+    and say what closing would record, changing nothing."""
+    at = at or clock.now()
+    reason = " ".join(reason.split())
+    ballot = await Ballot.select().where(Ballot.id == ballot_id).output(load_json=True).first()
+    if ballot is None:
+        raise NotFound()
+    refuse_if_closed(ballot)
+    _check_closing(await closing_terms(ballot, at), reason)
+    if await conflicts(ballot_id):
+        raise DomainError(_("Resolve every conflict between paper ballots and the city's results before closing."))
+    waiting, voters = await _not_voted(ballot)
+    passed, adopted = None, None
+    if not sealed(ballot):
+        count = await ballot_count(ballot)
+        passed, adopted = count.passed, count.adopted_option
+    return ClosingPreview(waiting, voters, passed, adopted, reason)
 
 
 def _check_closing(terms: ClosingTerms, reason: str) -> None:

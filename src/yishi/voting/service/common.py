@@ -39,9 +39,6 @@ SCHEDULED, OVERDUE = "scheduled", "overdue"
 HAND_RULES = (Rule.MAJORITY_OF_CAST, Rule.TWO_THIRDS_OF_CAST)
 
 
-PROXY_LOCK_CLASS = 7301  # pg_advisory_xact_lock(class, meeting id): one proxy cap check at a time
-
-
 ATTEMPTS = 3
 
 

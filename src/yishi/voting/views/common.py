@@ -3,7 +3,7 @@ its history lines, and the console's address."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from litestar import Request
@@ -81,9 +81,11 @@ async def act(
     values: dict[str, str],
     work: Awaitable[T],
     success: Any,
+    answer: Callable[[T], Awaitable[Template]] | None = None,
 ) -> Template | Redirect:
-    """Run one use case for a console form: PRG on success, the console with
-    the message next to the form otherwise."""
+    """Run one use case for a console form: PRG on success (or ``answer``'s
+    page, for a step that changes nothing), the console with the message next
+    to the form otherwise."""
     try:
         result = await work
     except FormErrors as error:
@@ -102,6 +104,8 @@ async def act(
             errors={"__all__": error.message},
             status=error.status_code,
         )
+    if answer is not None:
+        return await answer(result)
     message = success(result) if callable(success) else success
     if isinstance(result, service.Receipt) and result.secret:
         # A secret vote's receipt is shown once, in this answer: it never goes

@@ -52,8 +52,26 @@ class BallotConsoleController(Controller):
     async def close(
         self, request: Request[Any, Any, Any], code: str, ballot_id: int, principal: Principal, data: Form
     ) -> Template | Redirect:
+        """Closing cannot be undone: the first post says what it will record and
+        who can vote no more; only the confirmed one closes."""
         compound = await scrutiny(code, principal, ballot_id, Capability.BALLOT_MANAGE)
-        work = service.close_ballot(ballot_id, actor=principal.user_id, reason=data.get("reason", ""))
+        reason = data.get("reason", "")
+        if data.get("confirmed") != "yes":
+
+            async def confirmation(preview: service.ClosingPreview) -> Template:
+                return Template(
+                    template_name="voting/close_confirm.html",
+                    context={
+                        "principal": principal,
+                        "compound": compound,
+                        "ballot": await service.ballot_in_compound(compound["id"], ballot_id),
+                        "preview": preview,
+                    },
+                )
+
+            preview = service.closing_preview(ballot_id, reason=reason)
+            return await act(request, principal, compound, ballot_id, "close", data, preview, None, confirmation)
+        work = service.close_ballot(ballot_id, actor=principal.user_id, reason=reason)
         return await act(
             request,
             principal,
