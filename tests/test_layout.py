@@ -49,3 +49,12 @@ def test_templates_link_by_route_name():
                 if not (match.group(1) or "").startswith(ASSETS):
                     written_out.append(f"{path.relative_to(PROJECT_ROOT)}:{number}: {match.group(0)}")
     assert not written_out, "addresses written out instead of url_for(route name):\n" + "\n".join(written_out)
+
+
+def test_no_module_is_over_five_hundred_lines():
+    long = {
+        str(path.relative_to(PROJECT_ROOT)): lines
+        for path in (PROJECT_ROOT / "src" / "yishi").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"split these by use case: {long}"

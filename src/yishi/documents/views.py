@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 
 from yishi.accounts.dependencies import require
 from yishi.accounts.permissions import Capability, Principal
-from yishi.documents import kinds, qr, service, slips, sources
+from yishi.documents import kinds, pages, qr, service, slips, sources
 from yishi.documents.kinds import DocumentKind
 from yishi.errors import FormErrors, NotFound
 from yishi.forms import whole_number
@@ -91,7 +91,7 @@ class DocumentsController(Controller):
                     k for k in kinds.kinds_for("compound") if not k.renew_each_time and k.variant is kinds.no_variant
                 ],
                 "ledger": kinds.find("action_ledger"),
-                "meetings": await service.meetings_for_listing(compound_id),
+                "meetings": await pages.meetings_for_listing(compound_id),
                 "issued": issued,
                 "values": values or {},
                 "errors": errors or {},
