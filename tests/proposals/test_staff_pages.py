@@ -86,9 +86,13 @@ async def test_only_the_secretary_or_admin_of_the_compound_declines_or_merges(cl
     number = await resident_proposal(client)
     other = await resident_proposal(client, "alpha:1-1-102")
     await login(client, username)
-    declined = await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": "不属于小区事务"})
+    declined = await post(
+        client, f"/compounds/alpha/proposals/{number}/decline", {"reason": "不属于小区事务", "confirmed": "yes"}
+    )
     assert declined.status_code == status
-    merged = await post(client, f"/compounds/alpha/proposals/{other}/merge", {"target": str(number)})
+    merged = await post(
+        client, f"/compounds/alpha/proposals/{other}/merge", {"target": str(number), "confirmed": "yes"}
+    )
     assert merged.status_code == (status if status != 200 else 400)  # a declined target is refused
     if status != 200:
         assert await status_of(number, world.compounds["alpha"]) == "submitted"
@@ -114,6 +118,19 @@ async def test_a_proposal_of_another_compound_is_not_found_for_a_secretary(clien
     assert (await post(client, f"/compounds/beta/proposals/{number}/accept")).status_code == 404
 
 
+async def test_declining_asks_first_with_the_reason_the_proposer_will_read(client, world):
+    number = await resident_proposal(client)
+    await login(client, "sec_alpha")
+    reason = "不属于小区公共事务，已转交社区居委会"
+    asked = await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": reason})
+    assert asked.status_code == 200
+    text = text_of(asked.text)
+    assert f"确定不予采纳第 {number} 号提议" in text and reason in text and "不能再受理" in text
+    assert await status_of(number, world.compounds["alpha"]) == "submitted"
+    await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": reason, "confirmed": "yes"})
+    assert await status_of(number, world.compounds["alpha"]) == "declined"
+
+
 async def test_declining_without_a_reason_is_refused_next_to_the_field(client, world):
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
@@ -128,7 +145,7 @@ async def test_a_declined_proposal_shows_its_reason_to_the_proposer_and_the_publ
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     reason = "充电棚选址涉及消防通道，已转交物业按消防规范另行规划。"
-    await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": reason})
+    await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": reason, "confirmed": "yes"})
     public = text_of((await client.get(f"/c/alpha/proposals/{number}")).text)
     assert "未采纳" in public and reason in public
     await identify(client, "alpha:1-1-101")
@@ -141,7 +158,7 @@ async def test_a_triaged_proposal_cannot_be_triaged_again(client):
     number = await resident_proposal(client)
     await login(client, "sec_alpha")
     await post(client, f"/compounds/alpha/proposals/{number}/accept")
-    again = await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": "重复"})
+    again = await post(client, f"/compounds/alpha/proposals/{number}/decline", {"reason": "重复", "confirmed": "yes"})
     assert again.status_code == 409
     assert "已经处理过" in text_of(again.text)
 
@@ -156,7 +173,12 @@ async def test_merging_carries_seconds_over_without_counting_a_household_twice(c
         await identify(client, key)
         await post(client, f"/c/alpha/proposals/{merged}/second")
     await login(client, "sec_alpha")
-    response = await post(client, f"/compounds/alpha/proposals/{merged}/merge", {"target": f"#{kept}"})
+    asked = text_of((await post(client, f"/compounds/alpha/proposals/{merged}/merge", {"target": f"#{kept}"})).text)
+    assert f"确定合并第 {merged} 号提议" in asked and "2 户" in asked and "合并后不能撤销" in asked
+    assert await status_of(merged, world.compounds["alpha"]) == "submitted"
+    response = await post(
+        client, f"/compounds/alpha/proposals/{merged}/merge", {"target": str(kept), "confirmed": "yes"}
+    )
     assert response.status_code == 200
     assert "转入 2 户附议" in text_of(response.text)
     kept_id = (await Proposal.select(Proposal.id).where(Proposal.number == kept).first())["id"]

@@ -357,6 +357,19 @@ class ProposalStaffController(Controller):
         )
         return Redirect(path=links.path("proposals.staff.show", code=code, number=number))
 
+    @staticmethod
+    def _confirmation(
+        principal: Principal,
+        compound: dict[str, Any],
+        action: str,
+        preview: service.DeclinePreview | service.MergePreview,
+    ) -> Template:
+        """Declining and merging end the proposal's triage for good: say so first."""
+        return Template(
+            template_name="proposals/triage_confirm.html",
+            context={"principal": principal, "compound": compound, "action": action, "preview": preview},
+        )
+
     @post("/{number:int}/decline", name="proposals.decline")
     async def decline(
         self, request: Request[Any, Any, Any], code: str, number: int, principal: Principal, data: Form
@@ -364,6 +377,9 @@ class ProposalStaffController(Controller):
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         values = {"reason": data.get("reason", "")}
         try:
+            if data.get("confirmed") != "yes":
+                preview = await service.decline_preview(compound, number, values["reason"])
+                return self._confirmation(principal, compound, "decline", preview)
             await service.decline(compound, number, values["reason"], principal)
         except FormErrors as error:
             return await self._page(principal, compound, number, status_code=400, values=values, errors=error.errors)
@@ -381,6 +397,9 @@ class ProposalStaffController(Controller):
         compound = await self._compound(code, principal, Capability.PROPOSAL_TRIAGE)
         values = {"target": data.get("target", "")}
         try:
+            if data.get("confirmed") != "yes":
+                preview = await service.merge_preview(compound, number, values["target"])
+                return self._confirmation(principal, compound, "merge", preview)
             carried = await service.merge(compound, number, values["target"], principal)
         except FormErrors as error:
             return await self._page(principal, compound, number, status_code=400, values=values, errors=error.errors)

@@ -27,22 +27,37 @@ from yishi.proposals.service.common import (
 )
 from yishi.proposals.service.raising import NewProposal, record_for, submit_as_household
 from yishi.proposals.service.seconding import SecondResult, second, update_marks
-from yishi.proposals.service.triage import accept, buildings_for, decline, mark_owners_matter, merge, source_choices
+from yishi.proposals.service.triage import (
+    DeclinePreview,
+    MergePreview,
+    accept,
+    buildings_for,
+    decline,
+    decline_preview,
+    mark_owners_matter,
+    merge,
+    merge_preview,
+    source_choices,
+)
 
 __all__ = [
     "ACTOR_LABEL_MAX",
     "KIND_MAX",
     "PHOTO_FOLDER",
+    "DeclinePreview",
+    "MergePreview",
     "NewProposal",
     "SecondResult",
     "accept",
     "buildings_for",
     "decline",
+    "decline_preview",
     "decorate",
     "household_in",
     "household_label_columns",
     "mark_owners_matter",
     "merge",
+    "merge_preview",
     "not_found",
     "owners_behind",
     "photo_path",

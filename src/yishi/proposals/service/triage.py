@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from yishi.accounts.permissions import Principal
@@ -11,7 +12,7 @@ from yishi.errors import Conflict, FormErrors, NotFound
 from yishi.forms import whole_number
 from yishi.i18n import gettext as _
 from yishi.proposals import flow
-from yishi.proposals.service.common import proposal_row, record_event, set_stage, supporter_rows
+from yishi.proposals.service.common import proposal_row, record_event, seconds_count, set_stage, supporter_rows
 from yishi.proposals.service.seconding import update_marks
 from yishi.proposals.tables import Proposal, Second
 from yishi.roster.tables import Building
@@ -25,6 +26,24 @@ async def accept(compound: dict[str, Any], number: int, principal: Principal) ->
         await set_stage(row["id"], flow.DELIBERATE)
         await record_event(row["id"], flow.EVENT_ACCEPTED, "", principal.display_name)
         await audit.record("proposal", row["id"], "accepted", actor=principal.user_id, compound=compound["id"])
+
+
+@dataclass(frozen=True)
+class DeclinePreview:
+    """What declining says and to whom, before it is done."""
+
+    number: int
+    title: str
+    reason: str
+    seconds: int
+
+
+async def decline_preview(compound: dict[str, Any], number: int, reason_text: str) -> DeclinePreview:
+    """Check that the proposal may be declined with this reason, changing nothing."""
+    reason = flow.check_decline_reason(reason_text)
+    row = await proposal_row(compound["id"], number)
+    flow.check_triage(row["status"], number)
+    return DeclinePreview(number, row["title"], reason, await seconds_count(row["id"]))
 
 
 async def decline(compound: dict[str, Any], number: int, reason_text: str, principal: Principal) -> None:
@@ -46,13 +65,44 @@ def _number(text: str | None) -> int | None:
     return whole_number(text)
 
 
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging does, before it is done: the households whose support moves."""
+
+    number: int
+    title: str
+    target_number: int
+    target_title: str
+    carried: int
+
+
+async def merge_preview(compound: dict[str, Any], number: int, target_text: str) -> MergePreview:
+    """Check that the proposal may be merged into this target, changing nothing."""
+    target_number = _target_number(target_text)
+    source = await proposal_row(compound["id"], number)
+    flow.check_triage(source["status"], number)
+    try:
+        target = await proposal_row(compound["id"], target_number)
+    except NotFound:
+        target = None
+    flow.check_merge_target(number, target)
+    assert target is not None
+    carried = (await supporter_rows(source)) - (await supporter_rows(target))
+    return MergePreview(number, source["title"], target["number"], target["title"], len(carried))
+
+
+def _target_number(target_text: str) -> int:
+    target_number = _number(target_text)
+    if target_number is None:
+        raise FormErrors({"target": _("Enter the number of the proposal to merge into, for example 12.")})
+    return target_number
+
+
 async def merge(compound: dict[str, Any], number: int, target_text: str, principal: Principal) -> int:
     """Merge proposal ``number`` into another of the compound. Its proposer and
     its seconders second the target (a household already behind the target is
     not counted twice). Returns how many seconds were carried over."""
-    target_number = _number(target_text)
-    if target_number is None:
-        raise FormErrors({"target": _("Enter the number of the proposal to merge into, for example 12.")})
+    target_number = _target_number(target_text)
     async with write_transaction():
         # Lock both rows in number order, so two crossed merges cannot deadlock.
         rows: dict[int, dict[str, Any] | None] = {}
