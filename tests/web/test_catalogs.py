@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+from tests.support import text_of
+from tests.voting.support import make_item, make_meeting
 from yishi import i18n
+from yishi.voting import service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,3 +47,17 @@ def test_a_count_reads_in_chinese_and_in_english_with_its_plural_forms():
         assert i18n.ngettext(singular, plural, 2, at="12-16 14:00", count=2).endswith(
             "2 voters on the roll have not voted."
         )
+
+
+async def test_counts_read_in_the_singular_and_the_plural_in_english(client, world):
+    meeting = await make_meeting(world)
+    item = await make_item(meeting, "majority_of_cast")
+    ballot_id = await service.open_ballot(
+        world.compounds["alpha"], item, service.BallotSettings(), actor=world.users["sec_alpha"]
+    )
+    for unit, choice in (("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-201", "no")):
+        await service.cast_link_vote(ballot_id, world.households[f"alpha:{unit}"], choice)
+    await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], reason="三户均已表决")
+    client.cookies.set("yishi_lang", "en")
+    page = text_of((await client.get(f"/c/alpha/results/{ballot_id}")).text)
+    assert "2 ballots" in page and "1 ballot" in page and "1 ballots" not in page
