@@ -180,7 +180,7 @@ class DocumentsController(Controller):
         filename = f"action-ledger-{compound['code']}-{variant.replace('..', '-to-')}.csv"
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset
             status_code=200,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )

@@ -120,6 +120,6 @@ class RosterController(Controller):
         filename = f"roster-{compound['code']}.csv"
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )

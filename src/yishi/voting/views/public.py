@@ -193,6 +193,6 @@ class PublicBallotController(Controller):
         filename = f"ballot-{compound['code']}-{ballot_id}-{file_name}"
         return Response(
             files[file_name].encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
