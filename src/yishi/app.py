@@ -122,6 +122,6 @@ def create_app(settings: Settings) -> Litestar:
     )
     app.state.settings = settings
     # Templates link by route name, in pages and in fragments rendered outside a request alike.
-    templates.instance.engine.globals["url_for"] = app.route_reverse
     links.bind(app)
+    templates.instance.engine.globals["url_for"] = links.path
     return app

@@ -87,8 +87,13 @@ async def merge_preview(compound: dict[str, Any], number: int, target_text: str)
         target = None
     flow.check_merge_target(number, target)
     assert target is not None
-    carried = (await supporter_rows(source)) - (await supporter_rows(target))
+    carried = await _carried_over(source, target)
     return MergePreview(number, source["title"], target["number"], target["title"], len(carried))
+
+
+async def _carried_over(source: dict[str, Any], target: dict[str, Any]) -> set[int]:
+    """The households behind ``source`` (proposer and seconders) not yet behind ``target``."""
+    return (await supporter_rows(source)) - (await supporter_rows(target))
 
 
 def _target_number(target_text: str) -> int:
@@ -119,8 +124,7 @@ async def merge(compound: dict[str, Any], number: int, target_text: str, princip
         target = rows.get(target_number)
         flow.check_merge_target(number, target)
         assert target is not None
-        behind_target = await supporter_rows(target)
-        carried = sorted((await supporter_rows(source)) - behind_target)
+        carried = sorted(await _carried_over(source, target))
         for household_id in carried:
             await Second.insert(Second(proposal=target["id"], household=household_id, carried_from=source["id"]))
         await Proposal.update({Proposal.status: flow.MERGED, Proposal.merged_into: target["id"]}).where(

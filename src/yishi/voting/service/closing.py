@@ -91,16 +91,24 @@ async def closing_preview(ballot_id: int, *, reason: str = "", at: datetime | No
     ballot = await Ballot.select().where(Ballot.id == ballot_id).output(load_json=True).first()
     if ballot is None:
         raise NotFound()
-    refuse_if_closed(ballot)
-    _check_closing(await closing_terms(ballot, at), reason)
-    if await conflicts(ballot_id):
-        raise DomainError(_("Resolve every conflict between paper ballots and the city's results before closing."))
+    await _check_may_close(ballot, reason, at)
     waiting, voters = await _not_voted(ballot)
     passed, adopted = None, None
     if not sealed(ballot):
         count = await ballot_count(ballot)
         passed, adopted = count.passed, count.adopted_option
     return ClosingPreview(waiting, voters, passed, adopted, reason)
+
+
+async def _check_may_close(ballot: dict[str, Any], reason: str, at: datetime) -> ClosingTerms:
+    """Refuse to close a closed ballot, a bound one before its time while voters
+    wait, an early close without a reason, or one with unresolved conflicts."""
+    refuse_if_closed(ballot)
+    terms = await closing_terms(ballot, at)
+    _check_closing(terms, reason)
+    if await conflicts(ballot["id"]):
+        raise DomainError(_("Resolve every conflict between paper ballots and the city's results before closing."))
+    return terms
 
 
 def _check_closing(terms: ClosingTerms, reason: str) -> None:
@@ -137,11 +145,7 @@ async def close_ballot(ballot_id: int, *, actor: int, reason: str = "", at: date
     reason = " ".join(reason.split())
     async with write_transaction():
         ballot = await lock_ballot(ballot_id, exclusive=True)
-        refuse_if_closed(ballot)
-        terms = await closing_terms(ballot, at)
-        _check_closing(terms, reason)
-        if await conflicts(ballot_id):
-            raise DomainError(_("Resolve every conflict between paper ballots and the city's results before closing."))
+        terms = await _check_may_close(ballot, reason, at)
         count = await ballot_count(ballot)
         assert count.exports is not None
         result = result_json(ballot, count)
