@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
@@ -39,10 +40,15 @@ from yishi.web import csrf, links
 from yishi.web.errors import EXCEPTION_HANDLERS
 from yishi.web.language import language_middleware_factory
 from yishi.web.security import add_security_headers
-from yishi.web.sessions import IssuedSessionConfig
+from yishi.web.sessions import STATELESS_PATHS, IssuedSessionConfig
 from yishi.web.templating import template_config
 
 SESSION_MAX_AGE = 7 * 24 * 3600
+# Styles, scripts and icons: kept by browsers for an hour (their names carry
+# no version, so a new release reaches everyone within the hour). No answer
+# is stored on the server: a stored answer would be replayed with whatever
+# cookies it carried.
+STATIC_CACHE = CacheControlHeader(public=True, max_age=3600)
 
 
 def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
@@ -89,7 +95,9 @@ def create_app(settings: Settings) -> Litestar:
     app = Litestar(
         route_handlers=[
             *CONTROLLERS,
-            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"]),
+            create_static_files_router(
+                path="/static", directories=[PROJECT_ROOT / "static"], cache_control=STATIC_CACHE
+            ),
         ],
         lifespan=[database_lifespan],
         dependencies={
@@ -106,7 +114,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(language_middleware_factory(settings.language)),
             IssuedSessionConfig(
                 key="yishi_session",
-                exclude=["/healthz", "/static"],
+                exclude=STATELESS_PATHS,
                 max_age=SESSION_MAX_AGE,
                 samesite="lax",
                 secure=settings.base_url.startswith("https://"),

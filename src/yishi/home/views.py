@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import File, Redirect, Response, Template
@@ -24,6 +25,9 @@ from yishi.settings import LANGUAGES, PROJECT_ROOT
 from yishi.web import links
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
+from yishi.web.sessions import ICON_PATHS
+
+ICON_CACHE = CacheControlHeader(public=True, max_age=7 * 24 * 3600)
 
 
 class PagesController(Controller):
@@ -43,11 +47,10 @@ class PagesController(Controller):
             },
         )
 
-    @get(
-        ["/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"], name="icon", cache=7 * 24 * 3600
-    )
+    @get(list(ICON_PATHS), name="icon", cache_control=ICON_CACHE)
     async def icon(self, request: Request[Any, Any, Any]) -> File:
-        """What browsers and phones ask for at the site's root: the site's icon."""
+        """What browsers and phones ask for at the site's root: the site's icon,
+        the same file for everyone (no session is read for it, no cookie set)."""
         name = "favicon.ico" if request.url.path == "/favicon.ico" else "apple-touch-icon.png"
         return File(
             PROJECT_ROOT / "static" / "icons" / name,

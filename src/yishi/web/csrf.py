@@ -31,7 +31,7 @@ from litestar.middleware import AbstractMiddleware, DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Scopes, Send
 from litestar.utils.scope.state import ScopeState
 
-from yishi.web.sessions import csrf_binding
+from yishi.web.sessions import STATELESS_PATHS, csrf_binding
 
 COOKIE = "yishi_csrf"
 HEADER = "x-csrftoken"
@@ -54,6 +54,10 @@ def token_is_good(secret: str, token: str | None, binding: str) -> bool:
         return False
     random_part, signature = token[:_RANDOM_HEX], token[_RANDOM_HEX:]
     return hmac.compare_digest(signature, _signature(secret, random_part, binding))
+
+
+def _is_page(content_type: str | None) -> bool:
+    return bool(content_type) and content_type.split(";")[0].strip().lower() == "text/html"
 
 
 class SessionCSRFMiddleware(AbstractMiddleware):
@@ -84,19 +88,22 @@ class SessionCSRFMiddleware(AbstractMiddleware):
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
-                current = token
+                headers = MutableScopeHeaders.from_message(message)
+                current, needed = token, _is_page(headers.get("content-type"))
                 after = csrf_binding(scope)
                 if after != binding:  # the handler started a new session (login, logout)
-                    current = new_token(self.secret, after)
-                if current != cookie_token:
+                    current, needed = new_token(self.secret, after), True
+                # A page carries forms and a new session needs new tokens; a file,
+                # an image or a stream leaves the browser's cookie alone.
+                if current != cookie_token and needed:
                     cookie = Cookie(
                         key=COOKIE, value=current, path="/", secure=self.secure, httponly=False, samesite="lax"
                     )
-                    MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
+                    headers.add("set-cookie", cookie.to_header(header=""))
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
 
 def middleware(*, secret: str, secure: bool) -> DefineMiddleware:
-    return DefineMiddleware(SessionCSRFMiddleware, secret=secret, secure=secure, exclude=["/healthz", "/static"])
+    return DefineMiddleware(SessionCSRFMiddleware, secret=secret, secure=secure, exclude=STATELESS_PATHS)

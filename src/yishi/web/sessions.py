@@ -9,7 +9,9 @@ a login and became a staff session. Here:
 - ``start_new_session(request, data)`` (login, household identification)
   moves the session to a new id and ends the old one; logging out clears it;
 - each new session gets a random key that its CSRF tokens are bound to
-  (``csrf_binding``; see ``yishi.web.csrf``).
+  (``csrf_binding``; see ``yishi.web.csrf``);
+- nothing is stored, and no cookie is sent, for a visitor whose session holds
+  nothing: a page load without a cookie writes no row.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ from typing import Any
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 
 _ISSUED = "yishi.session_id"  # the id the cookie named, once the store has it
 _ROTATE = "yishi.session_rotate"
 _NEW = "yishi.session_new_id"
 CSRF_KEY = "csrf_key"
+ICON_PATHS = ("/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png")
+# Answers that are the same for everyone: no session is read or written for
+# them and no cookie is sent with them, so a browser or a cache in between
+# may keep them (see ``STATIC_CACHE`` in ``yishi.app``).
+STATELESS_PATHS = ["^/healthz$", "^/static/", *(f"^{path.replace('.', '[.]')}$" for path in ICON_PATHS)]
 
 
 def start_new_session(request: Request[Any, Any, Any], data: dict[str, Any]) -> None:
@@ -63,6 +70,10 @@ class IssuedSessionBackend(ServerSideSessionBackend):
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         old = connection.scope.get(_ISSUED)
+        if not scope_session:  # Empty, or a session that holds nothing
+            if old:  # it held something before this request: end it, and its cookie
+                await super().store_in_message(Empty, message, connection)
+            return
         if old and connection.scope.get(_ROTATE):
             await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)
