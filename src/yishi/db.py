@@ -18,7 +18,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.table import Table
 
 from yishi import piccolo_conf
-from yishi.settings import Settings
+from yishi.settings import Settings, activate
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # asyncpg sends at most 32,767 parameters in one statement and SQLite takes at
@@ -154,7 +154,9 @@ def create_engine(settings: Settings) -> Engine:
 
 
 def configure(settings: Settings) -> Engine:
-    """Make ``settings``' database the one every table and Piccolo command uses."""
+    """Make ``settings``' database the one every table and Piccolo command
+    uses, and ``settings`` the ones services read (``yishi.settings.active``)."""
+    activate(settings)
     engine = create_engine(settings)
     bind(engine)
     return engine

@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("zh_CN", "en")
@@ -14,6 +15,15 @@ LANGUAGES = ("zh_CN", "en")
 
 class SettingsError(ValueError):
     """A setting has a value Yishi cannot use; the message names it."""
+
+
+def _whole(env: Any, name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= 1_000_000:
+        raise SettingsError(f"{name} must be a whole number from 1 to 1000000 (got {text!r})")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For is believed
     var_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
     debug: bool = False
+    live_streams_per_worker: int = 1200  # live screens one worker process keeps open
+    live_streams_per_address: int = 300  # of them, from one client address (a meeting room's Wi-Fi)
 
     @property
     def is_postgres(self) -> bool:
@@ -54,6 +66,8 @@ class Settings:
             trusted_proxies=tuple(p.strip() for p in env.get("YISHI_TRUSTED_PROXIES", "").split(",") if p.strip()),
             var_dir=var_dir,
             debug=env.get("YISHI_DEBUG", "") in {"1", "true", "yes"},
+            live_streams_per_worker=_whole(env, "YISHI_LIVE_STREAMS_PER_WORKER", cls.live_streams_per_worker),
+            live_streams_per_address=_whole(env, "YISHI_LIVE_STREAMS_PER_ADDRESS", cls.live_streams_per_address),
         )
         settings.validate()
         return settings
@@ -85,3 +99,19 @@ class Settings:
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return replace(self, secret_key=key_file.read_text().strip())
+
+
+_ACTIVE: list[Settings] = []
+
+
+def activate(settings: Settings) -> None:
+    """Make ``settings`` the ones services read (``db.configure`` calls this)."""
+    _ACTIVE[:] = [settings]
+
+
+def active() -> Settings:
+    """The settings of the database in use: what a service reads when it needs
+    more than the database (the secret key that seals secret ballots)."""
+    if not _ACTIVE:
+        raise RuntimeError("no settings are active: db.configure(settings) first")
+    return _ACTIVE[0]

@@ -15,7 +15,7 @@ from yishi.roster.tables import Compound, Household
 from yishi.voting import service
 from yishi.voting.recount import load_and_tally
 from yishi.voting.service import AlreadyVoted, BallotSettings
-from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, SecretChoice
+from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, SecretChoice, SecretTally
 
 NOW = datetime(2026, 11, 23, 6, 5, tzinfo=UTC)  # 14:05 in China
 
@@ -456,7 +456,13 @@ async def test_a_secret_ballot_keeps_who_took_part_apart_from_what_was_chosen(wo
     votes = await BallotVote.select()
     assert {(v["choice"], v["receipt_code"]) for v in votes} == {("", "")}
     choices = await SecretChoice.select()
-    assert {c["choice"] for c in choices} == {"yes", "no"}
+    # Open: the choices are sealed, with nothing in the clear, not even the receipt.
+    assert {(c["choice"], c["receipt_code"]) for c in choices} == {("", "")}
+    assert len({c["sealed"] for c in choices}) == 2 and len({len(c["sealed"]) for c in choices}) == 1
+    assert await SecretTally.count().where(SecretTally.ballot == ballot_id) == 0
+    await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], at=NOW)
+    choices = await SecretChoice.select()
+    assert {c["choice"] for c in choices} == {"yes", "no"} and {c["sealed"] for c in choices} == {""}
     assert first.receipt_code[:9] in {c["receipt_code"] for c in choices}
     assert {column._meta.name for column in SecretChoice._meta.columns} == {
         "id",
@@ -464,6 +470,8 @@ async def test_a_secret_ballot_keeps_who_took_part_apart_from_what_was_chosen(wo
         "stream",
         "receipt_code",
         "choice",
+        "sealed",
+        "tag",
     }
     history = await audit.history("ballot", ballot_id)
     assert all("choice" not in h["detail"] and "receipt_code" not in h["detail"] for h in history)
@@ -471,13 +479,16 @@ async def test_a_secret_ballot_keeps_who_took_part_apart_from_what_was_chosen(wo
 
 async def test_a_secret_ballots_choices_are_rewritten_in_receipt_order_at_closing(world: World):
     ballot_id = await open_vote(world, settings=BallotSettings(secret=True))
+    codes = {}
     for label in ("1-1-101", "1-1-102", "1-1-201", "2-1-101"):
-        await service.cast_link_vote(ballot_id, hh(world, label), "yes" if label != "2-1-101" else "no", at=NOW)
+        choice = "yes" if label != "2-1-101" else "no"
+        receipt = await service.cast_link_vote(ballot_id, hh(world, label), choice, at=NOW)
+        codes[receipt.receipt_code[:9]] = choice
     before = await SecretChoice.select()
     await service.close_ballot(ballot_id, actor=world.users["sec_alpha"], at=NOW)
     after = await SecretChoice.select()
     assert {c["id"] for c in before}.isdisjoint({c["id"] for c in after})
-    assert {(c["receipt_code"], c["choice"]) for c in after} == {(c["receipt_code"], c["choice"]) for c in before}
+    assert {(c["receipt_code"], c["choice"]) for c in after} == set(codes.items())
 
 
 async def test_a_secret_vote_is_voided_by_its_receipt_code(world: World):

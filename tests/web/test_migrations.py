@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,7 +49,7 @@ async def _one(sql: str) -> int:
     return rows[0]["id"]
 
 
-async def _fill_like_the_previous_release() -> dict[str, int]:
+async def _fill_like_the_previous_release(*, weighted_choices: bool = True) -> dict[str, int]:
     """A compound with four households, an owners' decision with a secret ballot
     open (three votes) and a closed one, as the previous release stored them."""
     t = "'2026-11-23 06:00:00+00:00'"
@@ -95,11 +96,18 @@ async def _fill_like_the_previous_release() -> dict[str, int]:
                 "INSERT INTO ballot_vote (ballot, roll_entry, voter_key, channel, recorded_at) "
                 f"VALUES ({ballot}, {entries[n]}, 'h:{households[n]}', 'link', {t})"
             )
+            area = (9000, 10000, 11000)[n]
             await db.engine().run_ddl(
-                "INSERT INTO ballot_secret_choice (id, ballot, stream, receipt_code, choice, area) "
-                f"VALUES ({ballot * 100 + n}, {ballot}, 'count', 'AAA{ballot}-BBB{n}', '{choice}', "
-                f"{(9000, 10000, 11000)[n]})"
+                f"INSERT INTO ballot_secret_choice (id, ballot, stream, receipt_code, choice{', area' * weighted_choices}) "
+                f"VALUES ({ballot * 100 + n}, {ballot}, 'count', 'AAA{ballot}-BBB{n}', '{choice}'"
+                f"{f', {area}' * weighted_choices})"
             )
+        if not weighted_choices:  # the running sums instead
+            for choice, owners, area in (("yes", 2, 19000), ("no", 1, 11000), ("abstain", 0, 0)):
+                await db.engine().run_ddl(
+                    "INSERT INTO ballot_secret_tally (ballot, stream, choice, owners, area) "
+                    f"VALUES ({ballot}, 'count', '{choice}', {owners}, {area})"
+                )
     return ids
 
 
@@ -169,3 +177,53 @@ async def test_meetings_closed_before_the_early_close_reason_keep_their_record(s
     row = await Meeting.select().where(Meeting.id == closed).first()
     assert row["title"] == "3号楼板凳会" and row["status"] == "closed" and row["closed_at"] is not None
     assert row["early_close_reason"] == ""
+
+
+# The last migration of each app in the release before secret choices were sealed.
+BEFORE_SEALED_CHOICES = {"voting": "2026-12-01T09:59:39:803479"}
+
+
+async def test_an_open_secret_ballot_of_the_release_before_sealing_takes_sealed_votes_and_counts_them_all(
+    settings: Settings, tmp_path: Path
+):
+    from yishi.voting import receipts
+    from yishi.voting.tables import BallotVote
+
+    await _empty_database(settings, tmp_path)
+    await _migrate_to_previous_release(BEFORE_SEALED_CHOICES)
+    ids = await _fill_like_the_previous_release(weighted_choices=False)
+    # That release kept the public half of each receipt with its choice and the
+    # running sums (three votes: yes 90.00 + 100.00 m², no 110.00 m²), and a
+    # check of each whole receipt on the vote.
+    old_codes = {n: f"AAA{ids['open']}-BBB{n}-CCCC-DDDD" for n in range(3)}
+    for n, code in old_codes.items():
+        await db.engine().run_ddl(
+            f"UPDATE ballot_secret_choice SET receipt_code = '{receipts.public_part(code)}' "
+            f"WHERE id = {ids['open'] * 100 + n}"
+        )
+    votes = await db.engine().run_ddl(f"SELECT id FROM ballot_vote WHERE ballot = {ids['open']} ORDER BY id")
+    for n, vote in enumerate(votes):
+        check = receipts.check_value(old_codes[n])
+        await db.engine().run_ddl(f"UPDATE ballot_vote SET receipt_check = '{check}' WHERE id = {vote['id']}")
+    await db.migrate()
+    url = settings.database_url if settings.is_postgres else f"sqlite:///{tmp_path / 'previous.sqlite3'}"
+    db.configure(replace(settings, database_url=url))  # with the site's key, which seals new choices
+
+    ballot = await Ballot.select().where(Ballot.id == ids["open"]).first()
+    assert ballot["seal_salt"] and await SecretChoice.count().where(SecretChoice.ballot == ids["open"]) == 3
+    household = await db.engine().run_ddl("SELECT id FROM household WHERE unit = '1-104'")
+    receipt = await service.cast_link_vote(ids["open"], household[0]["id"], "no", at=NOW)
+    new_row = await SecretChoice.select().where((SecretChoice.ballot == ids["open"]) & (SecretChoice.sealed != ""))
+    assert len(new_row) == 1 and new_row[0]["choice"] == "" and new_row[0]["receipt_code"] == ""
+    # A vote of the earlier release is voided by its whole receipt, as before.
+    await service.void_vote(ids["open"], votes[0]["id"], "重复投票", actor=None, receipt_code=old_codes[0])
+    assert not await BallotVote.exists().where((BallotVote.id == votes[0]["id"]) & BallotVote.voided_at.is_null())
+
+    result = await service.close_ballot(ids["open"], actor=None, at=NOW + timedelta(days=30))
+    actual = result["actual"]
+    assert (actual["yes_owners"], actual["yes_area_m2"]) == (1, "100.00")
+    assert (actual["no_owners"], actual["no_area_m2"]) == (2, "230.00")
+    closed = await service.ballot_in_compound(ids["compound"], ids["open"])
+    published = {line.receipt_code: line.choice for line in await service.receipt_list(closed)}
+    assert published[receipts.public_part(receipt.receipt_code)] == "no"
+    assert published[receipts.public_part(old_codes[1])] == "yes"

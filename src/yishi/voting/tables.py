@@ -73,6 +73,7 @@ class Ballot(Table, tablename="ballot"):
     roll_csv = Text(default="")
     votes_csv = Text(default="")
     deemed_votes_csv = Text(default="")
+    seal_salt = Varchar(length=32, default="")  # a secret ballot's keys: see ``voting.sealing``
 
 
 class BallotRollEntry(Table, tablename="ballot_roll_entry"):
@@ -132,12 +133,20 @@ class BallotVote(Table, tablename="ballot_vote"):
 
 
 class SecretChoice(Table, tablename="ballot_secret_choice"):
-    """What was chosen in a secret ballot, under the public half of a receipt code.
+    """What was chosen in a secret ballot.
 
-    No voter, no time, no weight, and a random ``id`` (on SQLite the id is the
-    row's storage key), so neither the rows nor their order point back to a
-    voter. The weights are only in :class:`SecretTally`, summed per choice.
-    Closing rewrites a ballot's rows in receipt-code order.
+    While the ballot is open, only ``sealed`` holds it: a box with the public
+    half of the receipt code, the choice and the voter's weight that only the
+    ballot's key opens (see ``voting.sealing``), and ``tag``, a keyed hash of
+    the receipt that finds the box when a vote is voided; ``receipt_code`` and
+    ``choice`` are empty. Closing opens the boxes and writes the ballot's rows
+    again in receipt-code order, in the clear, without weights or boxes (the
+    weights go to :class:`SecretTally`, summed per choice). Rows cast before
+    choices were sealed hold their ``receipt_code`` and ``choice`` in the
+    clear, their weights summed in :class:`SecretTally` already.
+
+    No voter, no time, and a random ``id`` (on SQLite the id is the row's
+    storage key), so neither the rows nor their order point back to a voter.
     """
 
     id = BigInt(primary_key=True)
@@ -145,13 +154,15 @@ class SecretChoice(Table, tablename="ballot_secret_choice"):
     stream = Varchar(length=16, default="count")
     receipt_code = Varchar(length=16)
     choice = Varchar(length=120)
+    sealed = Text(default="")
+    tag = Varchar(length=64, default="")
 
 
 class SecretTally(Table, tablename="ballot_secret_tally"):
-    """A secret ballot's running sum per stream and choice: owners and their
-    exclusive area (hundredths of m²). One row per choice is made when the
-    ballot opens, so a vote only adds to a row and no row's existence or
-    order tells when a choice was first made. Closing rewrites the rows.
+    """A closed secret ballot's sum per stream and choice: owners and their
+    exclusive area (hundredths of m²), written by closing from the opened
+    boxes. An open ballot has none, except the running sums of choices cast
+    before choices were sealed (added to at closing).
     """
 
     ballot = ForeignKey(Ballot, on_delete=OnDelete.cascade, null=False)

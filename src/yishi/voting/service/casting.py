@@ -31,6 +31,7 @@ from yishi.voting.service.common import (
     check_accepts,
     choices_of,
     lock_ballot,
+    seal_of,
     stream_for,
     when_text,
 )
@@ -244,18 +245,27 @@ async def _refuse_paper_entered_twice(ballot_id: int, serial: str) -> None:
         raise FormErrors({"serial": _("Paper ballot no. %(serial)s was already entered.", serial=serial)})
 
 
-async def _store_secret_vote(recorded: dict[str, Any], choice: str) -> str:
-    """Record that the voter voted (with a check of their receipt) apart from the choice,
-    which goes under a random id into the ballot's sums; returns the receipt code."""
+async def _store_secret_vote(ballot: dict[str, Any], recorded: dict[str, Any], choice: str) -> str:
+    """Record that the voter voted (with a check of their receipt) apart from
+    the choice, which is sealed with the voter's weight under a random id (see
+    ``voting.sealing``); returns the receipt code."""
     ballot_id, stream = recorded["ballot"], recorded["stream"]
     code = receipts.new_secret_code()
+    public = receipts.public_part(code)
+    seal = seal_of(ballot)
+    weight = await vote_weight(ballot_id, recorded["voter_key"])
     await BallotVote.insert(BallotVote(**recorded, receipt_check=receipts.check_value(code)))
     await SecretChoice.insert(
         SecretChoice(
-            id=random_id(), ballot=ballot_id, stream=stream, receipt_code=receipts.public_part(code), choice=choice
+            id=random_id(),
+            ballot=ballot_id,
+            stream=stream,
+            receipt_code="",
+            choice="",
+            sealed=seal.seal(public, choice, weight),
+            tag=seal.tag(stream, public),
         )
     )
-    await add_to_sum(ballot_id, stream, choice, await vote_weight(ballot_id, recorded["voter_key"]), +1)
     await check_secret_count(ballot_id, stream)
     return code
 
@@ -300,7 +310,7 @@ async def _cast_once(
         "recorded_at": at,
     }
     if ballot["secret"]:
-        code = await _store_secret_vote(recorded, choice)
+        code = await _store_secret_vote(ballot, recorded, choice)
         detail: dict[str, Any] = {}
     else:
         code = receipts.new_code()
@@ -354,31 +364,20 @@ async def add_to_sum(ballot_id: int, stream: str, choice: str, weight: int, owne
 
 async def check_secret_count(ballot_id: int, stream: str) -> None:
     """In the transaction that changed it: a secret stream holds exactly one
-    choice per participant, and its sums add up to the participants' areas,
-    choice by choice. Otherwise nothing is written."""
-    voters = {
-        row["voter_key"]
-        for row in await BallotVote.select(BallotVote.voter_key).where(
-            (BallotVote.ballot == ballot_id) & (BallotVote.stream == stream) & BallotVote.voided_at.is_null()
-        )
-    }
-    areas = await BallotRollEntry.select(BallotRollEntry.voter_key, BallotRollEntry.area).where(
-        BallotRollEntry.ballot == ballot_id
+    choice per participant (the choices themselves are sealed until closing,
+    which checks them against the participants' areas). Otherwise nothing is
+    written."""
+    # One statement, so one snapshot: votes cast at the same time by others
+    # are seen with their choices or not at all (PostgreSQL, read committed).
+    counted = await BallotVote.raw(
+        "SELECT (SELECT count(*) FROM ballot_vote WHERE ballot = {} AND stream = {} AND voided_at IS NULL) AS voters, "
+        "(SELECT count(*) FROM ballot_secret_choice WHERE ballot = {} AND stream = {}) AS choices",
+        ballot_id,
+        stream,
+        ballot_id,
+        stream,
     )
-    participants_area = sum(row["area"] for row in areas if row["voter_key"] in voters)
-    chosen: dict[str, int] = {}
-    for row in await SecretChoice.select(SecretChoice.choice).where(
-        (SecretChoice.ballot == ballot_id) & (SecretChoice.stream == stream)
-    ):
-        chosen[row["choice"]] = chosen.get(row["choice"], 0) + 1
-    sums = await SecretTally.select().where((SecretTally.ballot == ballot_id) & (SecretTally.stream == stream))
-    summed = {row["choice"]: row["owners"] for row in sums if row["owners"]}
-    if (
-        sum(chosen.values()) != len(voters)
-        or summed != chosen
-        or sum(row["area"] for row in sums) != participants_area
-        or any(row["owners"] < 0 or row["area"] < 0 for row in sums)
-    ):
+    if counted[0]["voters"] != counted[0]["choices"]:
         raise CountMismatch(
             _(
                 "The count would no longer add up, so nothing was changed. "

@@ -15,9 +15,18 @@ from yishi.i18n import ngettext
 from yishi.meetings.tables import AgendaItem
 from yishi.proposals.service import record_event, set_stage
 from yishi.voting import counting
-from yishi.voting.counting import Count
+from yishi.voting.counting import STREAM_CONSULTATION, STREAM_COUNT, Count
+from yishi.voting.sealing import SealBroken
 from yishi.voting.service.casting import random_id
-from yishi.voting.service.common import CLOSED, ballot_changed, lock_ballot, refuse_if_closed, when_text
+from yishi.voting.service.common import (
+    CLOSED,
+    ballot_changed,
+    choices_of,
+    lock_ballot,
+    refuse_if_closed,
+    seal_of,
+    when_text,
+)
 from yishi.voting.service.corrections import conflicts
 from yishi.voting.service.reading import ballot_count, sealed
 from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, HandCount, SecretChoice, SecretTally
@@ -146,6 +155,8 @@ async def close_ballot(ballot_id: int, *, actor: int, reason: str = "", at: date
     async with write_transaction():
         ballot = await lock_ballot(ballot_id, exclusive=True)
         terms = await _check_may_close(ballot, reason, at)
+        if ballot["secret"]:
+            await _unseal(ballot)
         count = await ballot_count(ballot)
         assert count.exports is not None
         result = result_json(ballot, count)
@@ -162,8 +173,6 @@ async def close_ballot(ballot_id: int, *, actor: int, reason: str = "", at: date
                 Ballot.deemed_votes_csv: count.exports.deemed_votes_csv,
             }
         ).where(Ballot.id == ballot_id)
-        if ballot["secret"]:
-            await _rewrite_secret_choices(ballot_id)
         await audit.record(
             "ballot",
             ballot_id,
@@ -199,43 +208,59 @@ def result_json(ballot: dict[str, Any], count: Count) -> dict[str, Any]:
     }
 
 
-async def _rewrite_secret_choices(ballot_id: int) -> None:
-    """Write the choices and their sums again, in receipt-code order with fresh
-    random ids, in the closing transaction: nothing of the order or the
-    transactions they were cast in survives in the tables (on PostgreSQL every
-    row then carries the closing transaction's ``xmin``)."""
-    rows = await SecretChoice.select().where(SecretChoice.ballot == ballot_id).order_by(SecretChoice.receipt_code)
-    sums = (
-        await SecretTally.select()
-        .where(SecretTally.ballot == ballot_id)
-        .order_by(SecretTally.stream, SecretTally.choice)
-    )
+async def _unseal(ballot: dict[str, Any]) -> None:
+    """Open a secret ballot's sealed choices and write every choice again in
+    the clear, in receipt-code order with fresh random ids, and the sums of
+    each choice's owners and area, in the closing transaction: nothing of the
+    order or the transactions they were cast in survives in the tables (on
+    PostgreSQL every row then carries the closing transaction's ``xmin``).
+    The count that follows checks the sums against the participants' areas."""
+    ballot_id = ballot["id"]
+    rows = await SecretChoice.select().where(SecretChoice.ballot == ballot_id)
+    seal = seal_of(ballot) if any(row["sealed"] for row in rows) else None
+    choices: list[tuple[str, str, str]] = []  # (receipt code, stream, choice)
+    sums: dict[tuple[str, str], tuple[int, int]] = {
+        (row["stream"], row["choice"]): (row["owners"], row["area"])  # of choices cast before sealing
+        for row in await SecretTally.select().where(SecretTally.ballot == ballot_id)
+    }
+    for row in rows:
+        if not row["sealed"]:
+            choices.append((row["receipt_code"], row["stream"], row["choice"]))
+            continue
+        assert seal is not None
+        try:
+            opened = seal.open(row["sealed"])
+        except SealBroken as error:
+            raise DomainError(
+                _(
+                    "The choices of this secret vote cannot be opened: the site's secret key "
+                    "(YISHI_SECRET_KEY) changed after the vote opened. Put the earlier key back, then "
+                    "close the vote; nothing was changed."
+                )
+            ) from error
+        choices.append((opened.receipt_code, row["stream"], opened.choice))
+        owners, area = sums.get((row["stream"], opened.choice), (0, 0))
+        sums[(row["stream"], opened.choice)] = (owners + 1, area + opened.weight)
+    streams = (STREAM_COUNT,) if ballot["links_binding"] else (STREAM_COUNT, STREAM_CONSULTATION)
+    for stream in streams:
+        for choice in choices_of(ballot):
+            sums.setdefault((stream, choice), (0, 0))
     await SecretChoice.delete().where(SecretChoice.ballot == ballot_id)
     await SecretTally.delete().where(SecretTally.ballot == ballot_id)
-    if rows:
-        await db.insert_many(
-            SecretChoice,
-            [
-                SecretChoice(
-                    id=random_id(),
-                    ballot=ballot_id,
-                    stream=r["stream"],
-                    receipt_code=r["receipt_code"],
-                    choice=r["choice"],
-                )
-                for r in rows
-            ],
-        )
-    if sums:
-        await db.insert_many(
-            SecretTally,
-            [
-                SecretTally(
-                    ballot=ballot_id, stream=r["stream"], choice=r["choice"], owners=r["owners"], area=r["area"]
-                )
-                for r in sums
-            ],
-        )
+    await db.insert_many(
+        SecretChoice,
+        [
+            SecretChoice(id=random_id(), ballot=ballot_id, stream=stream, receipt_code=code, choice=choice)
+            for code, stream, choice in sorted(choices)
+        ],
+    )
+    await db.insert_many(
+        SecretTally,
+        [
+            SecretTally(ballot=ballot_id, stream=stream, choice=choice, owners=owners, area=area)
+            for (stream, choice), (owners, area) in sorted(sums.items())
+        ],
+    )
 
 
 async def _tell_proposal(ballot: dict[str, Any], count: Count, at: datetime) -> None:

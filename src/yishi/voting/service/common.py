@@ -9,13 +9,14 @@ from typing import Any
 
 from asyncpg.exceptions import UniqueViolationError
 
-from yishi import clock, db
+from yishi import clock, db, settings
 from yishi.errors import Conflict, DomainError, NotFound
 from yishi.i18n import gettext as _
 from yishi.live import channels
 from yishi.meetings.tables import AgendaItem, Meeting
 from yishi.rules import ABSTAIN, YES_NO_CHOICES, Rule
 from yishi.voting.counting import STREAM_CITY, STREAM_CONSULTATION, STREAM_COUNT
+from yishi.voting.sealing import BallotSeal
 from yishi.voting.tables import Ballot
 
 ROLL_HOUSEHOLDS, ROLL_PARTIES, ROLL_ATTENDEES = "households", "parties", "attendees"
@@ -120,6 +121,12 @@ async def lock_ballot(ballot_id: int, *, exclusive: bool) -> dict[str, Any]:
     if ballot is None:
         raise NotFound()
     return ballot
+
+
+def seal_of(ballot: dict[str, Any]) -> BallotSeal:
+    """The keys that seal an open secret ballot's choices: from the site's
+    secret key and the ballot's salt (see ``voting.sealing``)."""
+    return BallotSeal(settings.active().secret_key, ballot["seal_salt"])
 
 
 def refuse_if_closed(ballot: dict[str, Any]) -> None:

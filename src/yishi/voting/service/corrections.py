@@ -18,7 +18,15 @@ from yishi.rules import Rule
 from yishi.voting import cityimport, receipts
 from yishi.voting.counting import STREAM_CITY, STREAM_COUNT
 from yishi.voting.service.casting import CountMismatch, add_to_sum, check_secret_count, vote_weight
-from yishi.voting.service.common import CITY, ballot_changed, check_accepts, choices_of, lock_ballot, refuse_if_closed
+from yishi.voting.service.common import (
+    CITY,
+    ballot_changed,
+    check_accepts,
+    choices_of,
+    lock_ballot,
+    refuse_if_closed,
+    seal_of,
+)
 from yishi.voting.service.opening import iso
 from yishi.voting.service.reading import participation, vote_rows
 from yishi.voting.tables import Ballot, BallotRollEntry, BallotVote, SecretChoice
@@ -63,7 +71,7 @@ async def void_vote(
             raise Conflict(_("This vote was already voided."))
         detail: dict[str, Any] = {}
         if ballot["secret"]:
-            await _void_secret_choice(ballot_id, vote, receipt_code)
+            await _void_secret_choice(ballot, vote, receipt_code)
         else:
             detail.update(choice=vote["choice"], receipt_code=vote["receipt_code"])
         await _void(vote["id"], reason, actor, at)
@@ -84,7 +92,7 @@ async def void_vote(
     ballot_changed(ballot_id, ballot["compound"])
 
 
-async def _void_secret_choice(ballot_id: int, vote: dict[str, Any], receipt_code: str) -> None:
+async def _void_secret_choice(ballot: dict[str, Any], vote: dict[str, Any], receipt_code: str) -> None:
     """Remove the choice of a secret vote, found by the voter's whole receipt
     code, which must be this vote's own. Nothing of the code is recorded: with
     the voter's unit it would name their choice."""
@@ -113,15 +121,17 @@ async def _void_secret_choice(ballot_id: int, vote: dict[str, Any], receipt_code
                 )
             }
         )
-    choice = (
-        await SecretChoice.select()
-        .where(
-            (SecretChoice.ballot == ballot_id)
-            & (SecretChoice.receipt_code == receipts.public_part(code))
-            & (SecretChoice.stream == vote["stream"])
-        )
-        .first()
-    )
+    ballot_id, stream, public = ballot["id"], vote["stream"], receipts.public_part(code)
+    where = (SecretChoice.ballot == ballot_id) & (SecretChoice.stream == stream)
+    sealed = None
+    if ballot["seal_salt"]:
+        tag = seal_of(ballot).tag(stream, public)
+        sealed = await SecretChoice.select(SecretChoice.id).where(where & (SecretChoice.tag == tag)).first()
+    if sealed is not None:
+        await SecretChoice.delete().where(SecretChoice.id == sealed["id"])
+        return
+    # A choice cast before choices were sealed: in the clear, its weight in the running sums.
+    choice = await SecretChoice.select().where(where & (SecretChoice.receipt_code == public)).first()
     if choice is None:
         raise CountMismatch(
             _(
@@ -130,7 +140,7 @@ async def _void_secret_choice(ballot_id: int, vote: dict[str, Any], receipt_code
             )
         )
     await SecretChoice.delete().where(SecretChoice.id == choice["id"])
-    await add_to_sum(ballot_id, vote["stream"], choice["choice"], await vote_weight(ballot_id, vote["voter_key"]), -1)
+    await add_to_sum(ballot_id, stream, choice["choice"], await vote_weight(ballot_id, vote["voter_key"]), -1)
 
 
 async def _void(vote_id: int, reason: str, actor: int | None, at: datetime) -> None:

@@ -15,8 +15,8 @@ from yishi.errors import Conflict, DomainError, FormErrors
 from yishi.i18n import gettext as _
 from yishi.meetings.tables import Attendance, Invitation
 from yishi.roster.tables import Compound, Household, Party
-from yishi.rules import ABSTAIN, YES_NO_CHOICES, Rule, validate_options
-from yishi.voting.counting import STREAM_CONSULTATION, STREAM_COUNT
+from yishi.rules import Rule, validate_options
+from yishi.voting import sealing
 from yishi.voting.service.common import (
     OPEN,
     ROLL_ATTENDEES,
@@ -26,9 +26,10 @@ from yishi.voting.service.common import (
     VISIBILITIES,
     ballot_changed,
     item_in_compound,
+    seal_of,
     when_text,
 )
-from yishi.voting.tables import Ballot, BallotRollEntry, SecretTally
+from yishi.voting.tables import Ballot, BallotRollEntry
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,11 @@ async def _check_openable(item: dict[str, Any], rule: Rule) -> None:
         )
 
 
-async def _start_secret_sums(ballot_id: int, options: list[str], links_binding: bool) -> None:
-    """A secret ballot keeps sums, not choices: one zero sum per stream and choice."""
-    streams = (STREAM_COUNT,) if links_binding else (STREAM_COUNT, STREAM_CONSULTATION)
-    choices = (*options, ABSTAIN) if options else YES_NO_CHOICES
-    await SecretTally.insert(
-        *[SecretTally(ballot=ballot_id, stream=stream, choice=choice) for stream in streams for choice in choices]
-    )
+def _seal_salt() -> str:
+    """A new secret ballot's salt, once the site's key is known to seal with it."""
+    salt = sealing.new_salt()
+    seal_of({"seal_salt": salt})
+    return salt
 
 
 async def open_ballot(
@@ -135,6 +134,7 @@ async def open_ballot(
                 opens_at=settings.opens_at,
                 closes_at=settings.closes_at,
                 notice_bound=bound,
+                seal_salt=_seal_salt() if settings.secret else "",
                 status=OPEN,
                 opened_at=at,
                 opened_by=actor,
@@ -144,8 +144,6 @@ async def open_ballot(
         await db.insert_many(
             BallotRollEntry, [BallotRollEntry(ballot=ballot_id, position=n, **entry) for n, entry in enumerate(roll)]
         )
-        if settings.secret:
-            await _start_secret_sums(ballot_id, options, links_binding)
         await audit.record(
             "ballot",
             ballot_id,
