@@ -58,6 +58,10 @@ from yishi.voting import service  # noqa: E402
 from yishi.voting.service import BallotSettings  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
+# The server runs on the last core and this client on the others (one core: shared).
+CORES = sorted(os.sched_getaffinity(0))
+SERVER_PIN = ["taskset", "-c", str(CORES[-1])] if len(CORES) > 1 else []
+CLIENT_CORES = set(CORES[:-1]) if len(CORES) > 1 else set(CORES)
 COOKIE = re.compile(r"^([^=;]+)=([^;]*)")
 COMPOUND = "bench"
 SECRET = "bench-secret-key"
@@ -160,7 +164,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(settings: Settings, workers: int):
+def served(settings: Settings, workers: int):
+    """``yishi serve`` on ``settings``, pinned to the last core: (its URL, its process)."""
     port = free_port()
     env = {
         **os.environ,
@@ -168,9 +173,12 @@ def server(settings: Settings, workers: int):
         "YISHI_SECRET_KEY": SECRET,
         "YISHI_VAR_DIR": str(settings.var_dir),
         "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
+        # Every simulated screen comes from 127.0.0.1: lift the per-address cap on live streams.
+        "YISHI_LIVE_STREAMS_PER_ADDRESS": "100000",
+        "YISHI_LIVE_STREAMS_PER_WORKER": "100000",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "yishi.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        [*SERVER_PIN, sys.executable, "-m", "yishi.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -186,13 +194,19 @@ def server(settings: Settings, workers: int):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def server(settings: Settings, workers: int):
+    with served(settings, workers) as (url, _process):
+        yield url
 
 
 def client(url: str) -> aiohttp.ClientSession:
@@ -423,6 +437,7 @@ def main() -> None:
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets, in here and in the server
+    os.sched_setaffinity(0, CLIENT_CORES)  # away from the server's core
     print(f"vote_load: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     folder = Path(tempfile.mkdtemp(prefix="yishi-vote-load-"))
     sqlite = Settings(database_url=f"sqlite:///{folder / 'bench.sqlite3'}", secret_key=SECRET, var_dir=folder)

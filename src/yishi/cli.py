@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from yishi import db
+from yishi.accounts.cli import purge
 from yishi.commands import load_settings, raise_open_files_limit, run_with_database
 from yishi.errors import DomainError
 from yishi.supervision.cli import escalate
@@ -28,6 +29,8 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application."""
     import uvicorn
 
+    from yishi.web.server import GuardedHttpToolsProtocol
+
     settings = load_settings()
     if workers > 1 and not settings.is_postgres:
         raise click.ClickException(
@@ -35,7 +38,14 @@ def serve(host: str, port: int, workers: int) -> None:
         )
     click.echo(f"open files allowed: {raise_open_files_limit()}")
     uvicorn.run(
-        "yishi.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info", access_log=False
+        "yishi.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        log_level="info",
+        access_log=False,
+        http=GuardedHttpToolsProtocol,  # deadlines for slow headers and bodies
     )
 
 
@@ -207,6 +217,7 @@ def user_add(
 
 main.add_command(tally)
 main.add_command(escalate)
+main.add_command(purge)
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1  # the largest id a database row can have (BIGINT)
+# The largest id a row can have: ids are Piccolo's ``Serial``, a 32-bit
+# ``integer`` on PostgreSQL (SQLite's is wider, but its ids count up from 1 as
+# well, so none is larger there either). A larger number names no row, and on
+# PostgreSQL it would not even fit the column.
+MAX_ID = 2**31 - 1
+# Text a form may carry: no NUL byte (PostgreSQL's text cannot hold one).
+FORBIDDEN_IN_TEXT = "\x00"
 
 
 def whole_number(text: object, *, maximum: int = MAX_ID) -> int | None:

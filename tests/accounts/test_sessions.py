@@ -10,6 +10,7 @@ import pytest
 from litestar import Litestar
 
 from tests.support import browser, login, post
+from yishi import db
 from yishi.accounts.service import issue_household_link
 from yishi.accounts.tables import SessionRecord
 
@@ -72,3 +73,52 @@ async def test_reissuing_a_household_link_ends_the_sessions_opened_with_the_old_
     await issue_household_link(household, None)  # voter slips printed again
     page = await client.get(mine, follow_redirects=True)
     assert "1-1-101" not in page.text
+
+
+def test_purge_deletes_expired_sessions_and_old_attempts_and_keeps_the_rest(settings, monkeypatch):
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+
+    from tests.conftest import run_in_thread
+    from yishi import clock
+    from yishi.accounts.tables import LoginAttempt
+    from yishi.cli import main
+
+    monkeypatch.setenv("YISHI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("YISHI_SECRET_KEY", settings.secret_key)
+    monkeypatch.setenv("YISHI_VAR_DIR", str(settings.var_dir))
+    now = clock.now()
+
+    async def fill() -> None:
+        for key, expires in (("old", now - timedelta(hours=1)), ("live", now + timedelta(days=1))):
+            await SessionRecord.insert(SessionRecord(key=key, data=b"{}", expires_at=expires))
+        for address, at in (("10.0.0.1", now - timedelta(hours=2)), ("10.0.0.2", now - timedelta(minutes=1))):
+            await LoginAttempt.insert(LoginAttempt(username="u", address=address, at=at))
+
+    async def left() -> tuple[list[str], list[str]]:
+        sessions = [r["key"] for r in await SessionRecord.select(SessionRecord.key)]
+        addresses = [r["address"] for r in await LoginAttempt.select(LoginAttempt.address)]
+        return sessions, addresses
+
+    run_in_thread(fill())
+    result = CliRunner().invoke(main, ["purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 expired session(s) and 1 old attempt(s) deleted" in result.output
+    db.configure(settings)
+    assert run_in_thread(left()) == (["live"], ["10.0.0.2"])
+
+
+async def test_serving_purges_expired_sessions_from_its_start(app: Litestar):
+    import asyncio
+    from datetime import timedelta
+
+    from yishi import clock
+
+    await SessionRecord.insert(SessionRecord(key="old", data=b"{}", expires_at=clock.now() - timedelta(hours=1)))
+    async with app.lifespan():
+        for _ in range(50):
+            if not await SessionRecord.exists().where(SessionRecord.key == "old"):
+                break
+            await asyncio.sleep(0.05)
+        assert not await SessionRecord.exists().where(SessionRecord.key == "old")

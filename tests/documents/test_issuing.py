@@ -104,3 +104,37 @@ async def test_a_document_is_issued_by_post_and_then_opened_by_get(client, world
     assert copy.status_code == 200 and copy.headers["content-type"] == "application/pdf"
     assert copy.headers["x-verification-code"] == record["code"]
     assert await IssuedDocument.count() == 1
+
+
+async def test_one_person_renders_at_most_two_documents_at_once_and_others_are_not_held_back(
+    app, client, world, monkeypatch
+):
+    import asyncio
+    import time
+
+    from tests.support import browser
+    from yishi.documents import render, service
+
+    real = render.html_to_pdf
+
+    def slow(html: str) -> bytes:  # the same render, long enough for the clicks to overlap
+        time.sleep(0.4)
+        return real(html)
+
+    monkeypatch.setattr(render, "html_to_pdf", slow)
+    meetings = [await add_meeting(world) for _ in range(4)]
+    await login(client, "sec_alpha")
+    urls = [f"/compounds/alpha/documents/pdf/meeting_notice/{m}" for m in meetings[:3]]
+    answers = await asyncio.gather(*[issue(client, url) for url in urls])
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200, 200, 429]
+    refused = next(a for a in answers if a.status_code == 429)
+    assert "还在生成中" in refused.text
+    async with browser(app) as other:  # another person at the same time is served
+        await login(other, "admin")
+        both = await asyncio.gather(
+            issue(client, f"/compounds/alpha/documents/pdf/meeting_notice/{meetings[3]}"),
+            issue(other, f"/compounds/alpha/documents/pdf/sign_in_sheet/{meetings[3]}"),
+        )
+        assert [b.status_code for b in both] == [200, 200]
+    assert service._rendering[world.users["sec_alpha"]] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -26,10 +27,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`yishi migrate`, `yishi demo` and `yishi serve` on a fresh SQLite database."""
-    var = tmp_path_factory.mktemp("e2e-var")
+@contextlib.contextmanager
+def serving(var: Path) -> Iterator[str]:
+    """`yishi migrate`, `yishi demo` and `yishi serve` on a fresh SQLite database in ``var``."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -38,7 +38,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "YISHI_VAR_DIR": str(var),
         "YISHI_BASE_URL": base_url,
     }
-    LIVE_DATABASE["url"] = env["YISHI_DATABASE_URL"]
     cli = [sys.executable, "-m", "yishi.cli"]
     subprocess.run([*cli, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
     log = (var / "server.log").open("w")
@@ -55,9 +54,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         server.kill()
         raise RuntimeError("the server did not start: " + (var / "server.log").read_text())
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo served on a fresh SQLite database, for the whole session."""
+    var = tmp_path_factory.mktemp("e2e-var")
+    LIVE_DATABASE["url"] = f"sqlite:///{var / 'yishi.sqlite3'}"
+    with serving(var) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

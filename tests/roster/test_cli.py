@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from tests.conftest import run_in_thread
 from tests.support import build_world
-from yishi.accounts.attempts import ClientAddress
 from yishi.cli import main
 from yishi.roster.tables import Household
+from yishi.web.addresses import ClientAddress
 
 
 @pytest.fixture

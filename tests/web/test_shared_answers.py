@@ -54,7 +54,9 @@ async def test_shared_answers_never_hand_one_persons_cookies_to_another(
         assert (await stranger.get("/compounds/alpha/roster")).status_code != 200
 
 
-async def test_icons_and_static_files_are_cached_by_browsers_not_by_the_server(app: Litestar, client: httpx.AsyncClient):
+async def test_icons_and_static_files_are_cached_by_browsers_not_by_the_server(
+    app: Litestar, client: httpx.AsyncClient
+):
     for path in SHARED[:-1]:
         answer = await client.get(path)
         assert "public" in answer.headers["cache-control"] and "max-age=" in answer.headers["cache-control"], path

@@ -10,11 +10,11 @@ from litestar.response import Redirect, Template
 from yishi.accounts import attempts, residents
 from yishi.accounts.attempts import TooManyAttempts
 from yishi.accounts.residents import HouseholdIdentity
-from yishi.accounts.views import client_address
 from yishi.errors import FormErrors
 from yishi.forms import safe_next
 from yishi.roster import service as roster
 from yishi.web import links
+from yishi.web.addresses import request_address
 from yishi.web.forms import Form
 
 
@@ -43,9 +43,9 @@ class ResidentController(Controller):
         compound = await roster.compound_by_code(code)
         values = {k: data.get(k, "") for k in ("building", "unit", "phone")}
         values["next"] = safe_next(data.get("next"), links.path("compound.public", code=code))
-        key = f"household:{code}:{values['building'].strip()}-{values['unit'].strip()}"
+        key = f"{attempts.HOUSEHOLD_PREFIX}{code}:{values['building'].strip()}-{values['unit'].strip()}"
         try:
-            reservation = await attempts.reserve(key, client_address(request))
+            reservation = await attempts.reserve(key, request_address(request))
             await attempts.wait(reservation)
             identity = await residents.identify_by_phone(code, values["building"], values["unit"], values["phone"])
         except FormErrors as error:

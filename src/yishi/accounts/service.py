@@ -11,11 +11,13 @@ from typing import Any
 from yishi import clock, db
 from yishi.accounts import attempts, passwords
 from yishi.accounts.permissions import Principal, Role
+from yishi.accounts.session_store import DatabaseStore
 from yishi.accounts.tables import HouseholdLink, PartyMember, RoleGrant, StaffUser
 from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Building, Compound, Household, Party
+from yishi.web.addresses import ClientAddress
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ async def load_principal(user_id: int) -> Principal | None:
     )
 
 
-async def authenticate(username: str, password: str, address: attempts.ClientAddress) -> int:
+async def authenticate(username: str, password: str, address: ClientAddress) -> int:
     """Return the user id, or raise with a message for the login form. The
     attempt is counted before the password is checked (see ``attempts``)."""
     username = username.strip()
@@ -246,3 +248,15 @@ async def parties_with_members(compound_id: int) -> list[dict[str, Any]]:
     for party in parties:
         party["members"] = [m for m in members if m["party"] == party["id"]]
     return parties
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    attempts: int
+
+
+async def purge_expired() -> Purged:
+    """Delete the sessions past their expiry and the login attempts older than
+    the limits' window: neither is read again."""
+    return Purged(sessions=await DatabaseStore().delete_expired(), attempts=await attempts.purge_old())

@@ -48,8 +48,13 @@ class DatabaseStore(Store):
     async def delete_all(self) -> None:
         await SessionRecord.delete(force=True)
 
-    async def delete_expired(self) -> None:
-        await SessionRecord.delete().where(SessionRecord.expires_at < clock.now())
+    async def delete_expired(self) -> int:
+        """End the sessions past their expiry; return how many."""
+        expired = SessionRecord.expires_at < clock.now()
+        count = await SessionRecord.count().where(expired)
+        if count:
+            await SessionRecord.delete().where(expired)
+        return count
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None

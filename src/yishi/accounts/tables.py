@@ -48,11 +48,14 @@ class SessionRecord(Table, tablename="session_record"):
 
 
 class LoginAttempt(Table, tablename="login_attempt"):
-    """A failed login, counted per account and per address to slow guessing."""
+    """A login or unit + phone attempt, counted per account (or unit) and per
+    address to limit guessing (see ``accounts.attempts``); ``not_before``: when
+    it may be checked, after the waits of the attempts before it."""
 
     username = Varchar(length=64, index=True)
     address = Varchar(length=64, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True)
+    not_before = Timestamptz(null=True, default=None)
 
 
 class HouseholdLink(Table, tablename="household_link"):

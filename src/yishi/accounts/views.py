@@ -7,24 +7,17 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from yishi.accounts import attempts, service
-from yishi.accounts.attempts import ClientAddress
+from yishi.accounts import service
 from yishi.accounts.permissions import Principal
 from yishi.errors import DomainError, FormErrors
 from yishi.forms import safe_next
 from yishi.i18n import gettext as _
 from yishi.web import links
+from yishi.web.addresses import request_address
 from yishi.web.forms import Form
 from yishi.web.language import COOKIE
 from yishi.web.security import secure_cookies
 from yishi.web.sessions import start_new_session
-
-
-def client_address(request: Request[Any, Any, Any]) -> ClientAddress:
-    """The client's address, through the proxies named in ``YISHI_TRUSTED_PROXIES``."""
-    return attempts.client_address(
-        request.client.host if request.client else None, request.headers, request.app.state.settings.trusted_proxies
-    )
 
 
 class AccountController(Controller):
@@ -39,7 +32,7 @@ class AccountController(Controller):
     async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
         values = {"username": data.get("username", ""), "next": safe_next(data.get("next"))}
         try:
-            user_id = await service.authenticate(values["username"], data.get("password", ""), client_address(request))
+            user_id = await service.authenticate(values["username"], data.get("password", ""), request_address(request))
         except DomainError as error:
             return Template(
                 template_name="accounts/login.html",

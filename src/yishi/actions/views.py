@@ -24,6 +24,7 @@ from yishi.live.stream import stream
 from yishi.roster import service as roster
 from yishi.supervision import service as supervision
 from yishi.web import links
+from yishi.web.addresses import request_address
 from yishi.web.forms import Form
 
 MAX_UPLOAD_BODY = service.MAX_FILES * evidence.MAX_FILE_BYTES + 1024 * 1024
@@ -246,4 +247,9 @@ class MyActionsController(Controller):
 
         topic = service.home_topic(compounds) if compounds else channels.topic_name("actions", "none")
         # Each person's panel is their own: screens share a render only per person and language.
-        return stream(topic, render, view=f"user:{principal.user_id}:{i18n.current_language()}")
+        return stream(
+            topic,
+            render,
+            view=f"user:{principal.user_id}:{i18n.current_language()}",
+            client=request_address(request).host,
+        )

@@ -15,9 +15,12 @@ Issuing a document:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,7 +33,7 @@ from yishi.db import write_transaction
 from yishi.documents import kinds, qr, render
 from yishi.documents.kinds import DocumentKind, Source
 from yishi.documents.tables import IssuedDocument
-from yishi.errors import Conflict, NotFound
+from yishi.errors import Conflict, DomainError, NotFound
 from yishi.i18n import gettext as _
 from yishi.settings import Settings
 
@@ -222,6 +225,27 @@ async def issue(
     )
 
 
+MAX_RENDERS_PER_PERSON = 2  # at once, in one worker: one person's clicks never take every core
+_rendering: Counter[int | None] = Counter()
+
+
+class TooManyRenders(DomainError):
+    status_code = 429
+
+
+@contextlib.contextmanager
+def _render_turn(issuer: Issuer) -> Iterator[None]:
+    """A render of ``issuer``'s, refused while they have ``MAX_RENDERS_PER_PERSON``
+    under way (sixteen at once from one person slowed everyone's pages)."""
+    if issuer.user_id is not None and _rendering[issuer.user_id] >= MAX_RENDERS_PER_PERSON:
+        raise TooManyRenders(_("Your other documents are still being made. Wait until they are ready, then try again."))
+    _rendering[issuer.user_id] += 1
+    try:
+        yield
+    finally:
+        _rendering[issuer.user_id] -= 1
+
+
 async def issue_source(
     kind: DocumentKind,
     subject_id: int,
@@ -263,8 +287,9 @@ async def issue_source(
             language=language,
             base_url=settings.base_url,
         )
-        html = render.render_html(settings, kind.template, {**source.context, "doc": info}, language)
-        rendered = await asyncio.to_thread(render.html_to_pdf, html)
+        with _render_turn(issuer):
+            html = render.render_html(settings, kind.template, {**source.context, "doc": info}, language)
+            rendered = await asyncio.to_thread(render.html_to_pdf, html)
         async with write_transaction():
             if not kind.renew_each_time:
                 existing = await _current_with_hash(series, hash_, language)

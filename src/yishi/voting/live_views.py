@@ -32,6 +32,7 @@ from yishi.rules import Rule
 from yishi.voting import labels as voting_labels
 from yishi.voting import screen, service
 from yishi.voting.pages import console_live_context
+from yishi.web.addresses import request_address
 
 
 def _screen_qr(base_url: str, state: dict[str, Any]) -> str:
@@ -75,7 +76,10 @@ class LiveController(Controller):
 
         # The compound's topic: opening a ballot on this meeting moves the screen on to it.
         return stream(
-            service.compound_topic(meeting["compound"]), render, view=f"screen:{meeting_id}:{i18n.current_language()}"
+            service.compound_topic(meeting["compound"]),
+            render,
+            view=f"screen:{meeting_id}:{i18n.current_language()}",
+            client=request_address(request).host,
         )
 
     @get("/compounds/{code:str}/ballots/{ballot_id:int}/stream", name="ballots.stream", cache=False)
@@ -99,7 +103,12 @@ class LiveController(Controller):
             )
 
         buildings = "all" if limit is None else ",".join(map(str, sorted(limit)))
-        return stream(service.ballot_topic(ballot_id), render, view=f"console:{buildings}:{i18n.current_language()}")
+        return stream(
+            service.ballot_topic(ballot_id),
+            render,
+            view=f"console:{buildings}:{i18n.current_language()}",
+            client=request_address(request).host,
+        )
 
     @get("/c/{code:str}/ballots/{ballot_id:int}/stream", name="public.ballot.stream", cache=False)
     async def voter_stream(
@@ -125,4 +134,9 @@ class LiveController(Controller):
                 chart=tally.chart if tally else None,
             )
 
-        return stream(service.ballot_topic(ballot_id), render, view=f"voter:{has_voted}:{i18n.current_language()}")
+        return stream(
+            service.ballot_topic(ballot_id),
+            render,
+            view=f"voter:{has_voted}:{i18n.current_language()}",
+            client=request_address(request).host,
+        )

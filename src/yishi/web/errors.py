@@ -16,6 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from uvicorn.protocols.utils import ClientDisconnected
 
 from yishi import i18n
 from yishi.errors import NOT_FOUND, DomainError
@@ -25,18 +26,21 @@ from yishi.web.forms import is_htmx
 from yishi.web.language import language_from_scope
 
 log = logging.getLogger("yishi")
+HTTP_CLIENT_CLOSED_REQUEST = 499  # as nginx logs it: no answer is read
 
 
-def error_page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Response[Any]:
+def error_page(
+    request: Request[Any, Any, Any], status: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> Response[Any]:
     context = {"status": status, "title": title, "message": message}
     if is_htmx(request):
         return Template(
             template_name="errors/error_fragment.html",
             context=context,
             status_code=status,
-            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+            headers={**(headers or {}), "HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
         )
-    return Template(template_name="errors/error.html", context=context, status_code=status)
+    return Template(template_name="errors/error.html", context=context, status_code=status, headers=headers)
 
 
 def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
@@ -85,13 +89,42 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
             _("Cannot do that"),
             _("This address does not take that kind of request. Go back and use the page's links and buttons."),
         )
+    if exc.status_code == 503:  # busy (too many live screens here): the client tries again after Retry-After
+        return error_page(
+            request,
+            503,
+            _("Busy"),
+            _("Too many screens are open here at once. This page tries again by itself in a moment."),
+            headers=dict(exc.headers or {}),
+        )
+    if exc.status_code >= 500 and _client_left(exc):
+        return _client_gone(request)
     if exc.status_code >= 500:
         log.exception("server error", exc_info=exc)
         return error_page(request, exc.status_code, _("Something went wrong"), _("Please try again in a moment."))
     return error_page(request, exc.status_code, _("Cannot do that"), str(exc.detail))
 
 
+# What Litestar raises when the client goes away while its body is read.
+_DISCONNECTED = "client disconnected prematurely"
+
+
+def _client_left(exc: Exception) -> bool:
+    """The client closed the connection (a phone lost its signal, a tab was
+    closed): nothing went wrong on our side, and nobody reads the answer."""
+    if isinstance(exc, HTTPException):
+        return exc.detail == _DISCONNECTED
+    return isinstance(exc, ClientDisconnected | ConnectionResetError | BrokenPipeError)
+
+
+def _client_gone(request: Request[Any, Any, Any]) -> Response[Any]:
+    log.info("client left before the answer to %s %s", request.method, request.url.path)
+    return Response(content=b"", status_code=HTTP_CLIENT_CLOSED_REQUEST)
+
+
 def on_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _client_left(exc):
+        return _client_gone(request)
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return error_page(
         request,
