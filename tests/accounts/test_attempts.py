@@ -141,7 +141,9 @@ async def test_an_address_that_fails_too_often_is_refused_unit_and_phone_but_not
 
 
 @pytest.mark.usefixtures("world", "quick_waits")
-async def test_a_forwarded_for_header_from_an_unnamed_peer_does_not_escape_the_address_limit(app: Litestar):
+async def test_a_forwarded_for_header_from_an_unnamed_peer_does_not_escape_the_address_limit(
+    app: Litestar, client: httpx.AsyncClient
+):  # client: the app runs, with its connection pool
     async with _browser(app, "203.0.113.10") as guesser:
         statuses = [
             (await _identify(guesser, f"9-{n}", "13900000000", forwarded_for=f"198.51.100.{n}")).status_code
@@ -154,7 +156,9 @@ async def test_a_forwarded_for_header_from_an_unnamed_peer_does_not_escape_the_a
 
 
 @pytest.mark.usefixtures("world", "quick_waits")
-async def test_guesses_from_many_addresses_at_once_are_checked_no_more_than_the_limit_of_their_key(app: Litestar):
+async def test_guesses_from_many_addresses_at_once_are_checked_no_more_than_the_limit_of_their_key(
+    app: Litestar, client: httpx.AsyncClient
+):
     guesses = [f"1390000{n:04d}" for n in range(99)] + ["13900001100"]  # the roster's phone of 1-1-101
     random.Random(11).shuffle(guesses)
     phones = [_browser(app, f"10.1.{n // 200}.{n % 200 + 1}") for n in range(len(guesses))]
