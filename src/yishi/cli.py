@@ -46,6 +46,7 @@ def serve(host: str, port: int, workers: int) -> None:
         log_level="info",
         access_log=False,
         http=GuardedHttpToolsProtocol,  # deadlines for slow headers and bodies
+        timeout_graceful_shutdown=5,  # open live streams end then; their screens reconnect
     )
 
 
