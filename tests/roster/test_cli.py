@@ -9,7 +9,6 @@ from tests.conftest import run_in_thread
 from tests.support import build_world
 from yishi.cli import main
 from yishi.roster.tables import Household
-from yishi.web.addresses import ClientAddress
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def test_cli_adds_a_secretary_who_can_then_log_in(cli):
         ],
     )
     assert result.exit_code == 0, result.output
-    user_id = run_in_thread(service.authenticate("newsec", "a long password", ClientAddress("127.0.0.1")))
+    user_id = run_in_thread(service.authenticate("newsec", "a long password", "127.0.0.1"))
     principal = run_in_thread(service.load_principal(user_id))
     assert principal is not None and principal.roles == {"secretary"}
 

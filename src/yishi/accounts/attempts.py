@@ -41,7 +41,6 @@ from yishi.accounts.tables import LoginAttempt
 from yishi.db import write_transaction
 from yishi.errors import DomainError
 from yishi.i18n import gettext as _
-from yishi.web.addresses import ClientAddress
 
 WINDOW = timedelta(minutes=15)
 PER_KEY = 10
@@ -105,9 +104,9 @@ async def _latest_turn(key: str) -> datetime | None:
     return row["not_before"] if row else None
 
 
-async def reserve(key: str, address: ClientAddress) -> Reservation:
+async def reserve(key: str, address: str) -> Reservation:
     """Count this attempt, or refuse it; say when it may be checked."""
-    key, host = key[:64], address.host[:64]
+    key, host = key[:64], address[:64]
     now = clock.now()
     async with write_transaction():
         for name in (f"key:{key}", f"address:{host}"):

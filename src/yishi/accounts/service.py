@@ -17,7 +17,6 @@ from yishi.db import write_transaction
 from yishi.errors import DomainError, FormErrors, NotFound
 from yishi.i18n import gettext as _
 from yishi.roster.tables import Building, Compound, Household, Party
-from yishi.web.addresses import ClientAddress
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ async def load_principal(user_id: int) -> Principal | None:
     )
 
 
-async def authenticate(username: str, password: str, address: ClientAddress) -> int:
+async def authenticate(username: str, password: str, address: str) -> int:
     """Return the user id, or raise with a message for the login form. The
     attempt is counted before the password is checked (see ``attempts``)."""
     username = username.strip()

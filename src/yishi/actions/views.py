@@ -251,5 +251,5 @@ class MyActionsController(Controller):
             topic,
             render,
             view=f"user:{principal.user_id}:{i18n.current_language()}",
-            client=request_address(request).host,
+            client=request_address(request),
         )

@@ -112,10 +112,7 @@ class _Slot:
     def __init__(self, client: str) -> None:
         self.client = client
         caps = settings.active()
-        if (
-            sum(_open_by_client.values()) >= caps.live_streams_per_worker
-            or _open_by_client[client] >= caps.live_streams_per_address
-        ):
+        if open_streams() >= caps.live_streams_per_worker or _open_by_client[client] >= caps.live_streams_per_address:
             raise ServiceUnavailableException(
                 "too many live screens", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
             )

@@ -79,7 +79,7 @@ class LiveController(Controller):
             service.compound_topic(meeting["compound"]),
             render,
             view=f"screen:{meeting_id}:{i18n.current_language()}",
-            client=request_address(request).host,
+            client=request_address(request),
         )
 
     @get("/compounds/{code:str}/ballots/{ballot_id:int}/stream", name="ballots.stream", cache=False)
@@ -107,7 +107,7 @@ class LiveController(Controller):
             service.ballot_topic(ballot_id),
             render,
             view=f"console:{buildings}:{i18n.current_language()}",
-            client=request_address(request).host,
+            client=request_address(request),
         )
 
     @get("/c/{code:str}/ballots/{ballot_id:int}/stream", name="public.ballot.stream", cache=False)
@@ -138,5 +138,5 @@ class LiveController(Controller):
             service.ballot_topic(ballot_id),
             render,
             view=f"voter:{has_voted}:{i18n.current_language()}",
-            client=request_address(request).host,
+            client=request_address(request),
         )

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 
 
-@dataclass(frozen=True)
-class ClientAddress:
-    """Where a request comes from: the peer, or the client a trusted proxy named."""
-
-    host: str
-
-
-def client_address(peer: str | None, headers: Any, trusted_proxies: tuple[str, ...]) -> ClientAddress:
+def client_address(peer: str | None, headers: Any, trusted_proxies: tuple[str, ...]) -> str:
     """The client's address: the peer's, or, when the peer is a trusted proxy,
     the nearest address in X-Forwarded-For that is not a trusted proxy. From
     any other peer the header is ignored: anyone can write it."""
@@ -32,17 +24,17 @@ def client_address(peer: str | None, headers: Any, trusted_proxies: tuple[str, .
         return any(ip in network for network in networks)
 
     if not forwarded or not trusted(host):
-        return ClientAddress(host)
+        return host
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         if not trusted(hop):
             try:
-                return ClientAddress(str(ipaddress.ip_address(hop)))
+                return str(ipaddress.ip_address(hop))
             except ValueError:
-                return ClientAddress(host)
-    return ClientAddress(host)
+                return host
+    return host
 
 
-def request_address(request: Request[Any, Any, Any]) -> ClientAddress:
+def request_address(request: Request[Any, Any, Any]) -> str:
     """The client's address, through the proxies named in ``YISHI_TRUSTED_PROXIES``."""
     return client_address(
         request.client.host if request.client else None, request.headers, request.app.state.settings.trusted_proxies

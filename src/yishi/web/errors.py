@@ -97,9 +97,9 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
             _("Too many screens are open here at once. This page tries again by itself in a moment."),
             headers=dict(exc.headers or {}),
         )
-    if exc.status_code >= 500 and _client_left(exc):
-        return _client_gone(request)
     if exc.status_code >= 500:
+        if _client_left(exc):
+            return _client_gone(request)
         log.exception("server error", exc_info=exc)
         return error_page(request, exc.status_code, _("Something went wrong"), _("Please try again in a moment."))
     return error_page(request, exc.status_code, _("Cannot do that"), str(exc.detail))

@@ -16,6 +16,7 @@ a login and became a staff session. Here:
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -32,7 +33,7 @@ ICON_PATHS = ("/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precom
 # Answers that are the same for everyone: no session is read or written for
 # them and no cookie is sent with them, so a browser or a cache in between
 # may keep them (see ``STATIC_CACHE`` in ``yishi.app``).
-STATELESS_PATHS = ["^/healthz$", "^/static/", *(f"^{path.replace('.', '[.]')}$" for path in ICON_PATHS)]
+STATELESS_PATHS = ["^/healthz$", "^/static/", *(f"^{re.escape(path)}$" for path in ICON_PATHS)]
 
 
 def start_new_session(request: Request[Any, Any, Any], data: dict[str, Any]) -> None:
